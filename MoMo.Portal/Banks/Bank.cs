@@ -1,0 +1,28 @@
+namespace MoMo.Portal.Banks;
+
+/// <summary>A bank allowed to POST payments, authenticated by an API key of which only a hash is kept.</summary>
+public sealed class Bank
+{
+    public const int MaxCodeLength = 32;
+    public const int MaxNameLength = 200;
+
+    /// <summary>The bank's code in URLs, e.g. <c>africa_bank</c>.</summary>
+    public required string Code { get; init; }
+
+    public required string Name { get; set; }
+
+    /// <summary>SHA-256 of the API key, hex. See <see cref="BankApiKeys"/> for why a fast hash is right here.</summary>
+    public required string ApiKeyHash { get; set; }
+
+    /// <summary>The first characters of the key, so staff can tell which key a bank holds without seeing it.</summary>
+    public required string ApiKeyHint { get; set; }
+
+    public bool IsActive { get; set; } = true;
+    public required DateTime CreatedAtUtc { get; init; }
+
+    public void SetApiKey(string apiKey)
+    {
+        ApiKeyHash = BankApiKeys.Hash(apiKey);
+        ApiKeyHint = BankApiKeys.Hint(apiKey);
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace MoMo.Portal.Banks;
+
+internal sealed class BankConfiguration : IEntityTypeConfiguration<Bank>
+{
+    public void Configure(EntityTypeBuilder<Bank> bank)
+    {
+        bank.HasKey(b => b.Code);
+        bank.Property(b => b.Code).HasMaxLength(Bank.MaxCodeLength);
+        bank.Property(b => b.Name).HasMaxLength(Bank.MaxNameLength);
+        bank.Property(b => b.ApiKeyHash).HasMaxLength(64);
+        bank.Property(b => b.ApiKeyHint).HasMaxLength(16);
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Audit;
+using MoMo.Portal.Data;
+
+namespace MoMo.Portal.Banks;
+
+/// <summary>Registers banks and their API keys.</summary>
+public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>Adds a bank; the API key is generated when not given. The key is returned once and stored only hashed.</summary>
+    public async Task<ChangeResult<NewBank>> CreateAsync(string code, string name, string? apiKey, string actor, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string>();
+        if (BankApiKeys.CheckCode(code) is { } codeError)
+        {
+            errors["Code"] = codeError;
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Length > Bank.MaxNameLength)
+        {
+            errors["Name"] = $"A name of 1 to {Bank.MaxNameLength} characters is required.";
+        }
+
+        if (apiKey is not null && BankApiKeys.Check(apiKey) is { } keyError)
+        {
+            errors["ApiKey"] = keyError;
+        }
+
+        if (errors.Count > 0)
+        {
+            return ChangeResult<NewBank>.Failure(errors);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Banks.AnyAsync(b => b.Code == code, cancellationToken))
+        {
+            return ChangeResult<NewBank>.Failure("Code", $"A bank with the code '{code}' already exists.");
+        }
+
+        apiKey ??= BankApiKeys.Generate();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var bank = new Bank { Code = code, Name = name, ApiKeyHash = "", ApiKeyHint = "", CreatedAtUtc = now };
+        bank.SetApiKey(apiKey);
+        db.Banks.Add(bank);
+        db.AuditEntries.Add(AuditEntry.Record(actor, "bank.create", "Bank", code, null,
+            new { bank.Code, bank.Name, bank.ApiKeyHint, bank.IsActive }, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return ChangeResult<NewBank>.Success(new NewBank(bank, apiKey));
+    }
+}
+
+/// <summary>A bank just created, with the API key that is never shown again.</summary>
+public sealed record NewBank(Bank Bank, string ApiKey);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using MoMo.Portal.Data;
+
+namespace MoMo.Portal.Cli;
+
+/// <summary><c>migrate</c>, <c>seed</c> and <c>route</c>: create_db, create_sample_data and run_payment_processor.</summary>
+internal static class DatabaseCommands
+{
+    public static Command Migrate(CommandContext context)
+    {
+        var command = new Command("migrate", "Create the database or upgrade it to the latest schema.");
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            await context.Services.MigrateDatabaseAsync(cancellationToken);
+            context.Output.WriteLine("The database is up to date.");
+            return PortalCommandLine.Success;
+        });
+        return command;
+    }
+
+    public static Command Seed(CommandContext context)
+    {
+        var command = new Command("seed",
+            "Create the sample bank africa_bank, partners partner1 (api) and partner2 (email), payers payer1 and payer2, " +
+            "and in Development an Admin user. Only what is missing is created; secrets are printed once.");
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var includeAdmin = context.Services.GetRequiredService<IHostEnvironment>().IsDevelopment();
+            await SampleData.SeedAsync(context.Services, includeAdmin, context.Output, cancellationToken);
+            return PortalCommandLine.Success;
+        });
+        return command;
+    }
+
+    public static Command Route(CommandContext context)
+    {
+        var command = new Command("route", "Run one routing pass now: deliver every due payment to its partner.");
+        command.SetAction(_ => context.Fail(
+            "The payment router is not part of this version yet; payments are stored and wait for it. Nothing was routed."));
+        return command;
+    }
+}

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using MoMo.Portal.Banks;
+using MoMo.Portal.Data;
+using MoMo.Portal.Partners;
+using MoMo.Portal.Payers;
+using MoMo.Portal.Users;
+
+namespace MoMo.Portal.Cli;
+
+/// <summary><c>bank add</c>, <c>partner add</c>, <c>payer add</c> and <c>user add</c>.</summary>
+internal static class ReferenceDataCommands
+{
+    public const string PasswordVariable = "MOMO_PASSWORD";
+
+    public static Command Bank(CommandContext context)
+    {
+        var code = Required("--code", "The bank's code in URLs, e.g. africa_bank.");
+        var name = Required("--name", "The bank's name.");
+        var apiKey = new Option<string>("--api-key") { Description = "The API key to use; generated when omitted." };
+        var add = new Command("add", "Add a bank and print its API key.") { code, name, apiKey };
+        add.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var result = await context.Services.GetRequiredService<BankService>().CreateAsync(
+                parsed.GetRequiredValue(code), parsed.GetRequiredValue(name), parsed.GetValue(apiKey), context.Actor, cancellationToken);
+            if (result.Value is not { } created)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine($"Added bank {created.Bank.Code} ({created.Bank.Name}).");
+            context.Output.WriteLine($"API key (shown once, stored only as a hash): {created.ApiKey}");
+            return PortalCommandLine.Success;
+        });
+        return Group("bank", "Manage banks.", add);
+    }
+
+    public static Command Partner(CommandContext context)
+    {
+        var accountId = Required("--account-id", "The partner's account number, as banks send it.");
+        var name = Required("--name", "The partner's name.");
+        var notify = new Option<NotifyMethod>("--notify")
+        {
+            Description = "How the partner hears of payments: api (signed webhook) or email.",
+            Required = true,
+        };
+        var contact = Required("--contact", "The webhook URL (api) or e-mail address (email).");
+        var secret = new Option<string>("--secret") { Description = "The webhook secret (whsec_...); generated when omitted." };
+        var add = new Command("add", "Add a partner and print its webhook secret.") { accountId, name, notify, contact, secret };
+        add.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var result = await context.Services.GetRequiredService<PartnerService>().CreateAsync(
+                parsed.GetRequiredValue(accountId), parsed.GetRequiredValue(name), parsed.GetRequiredValue(notify),
+                parsed.GetRequiredValue(contact), parsed.GetValue(secret), context.Actor, cancellationToken);
+            if (result.Value is not { } partner)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine($"Added partner {partner.AccountId} ({partner.Name}), notified by " +
+                                     $"{partner.NotifyMethod.ToString().ToLowerInvariant()} at {partner.ContactPath}.");
+            context.Output.WriteLine($"Webhook secret: {partner.WebhookSecret}");
+            return PortalCommandLine.Success;
+        });
+        return Group("partner", "Manage partners (merchants).", add);
+    }
+
+    public static Command Payer(CommandContext context)
+    {
+        var id = Required("--id", "The payer's reference number, as banks send it.");
+        var name = Required("--name", "The payer's name.");
+        var phone = new Option<string>("--phone") { Description = "Mobile number in international form, e.g. +256772123456." };
+        var add = new Command("add", "Add a payer.") { id, name, phone };
+        add.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var result = await context.Services.GetRequiredService<PayerService>().CreateAsync(
+                parsed.GetRequiredValue(id), parsed.GetRequiredValue(name), parsed.GetValue(phone), context.Actor, cancellationToken);
+            if (result.Value is not { } payer)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine($"Added payer {payer.Id} ({payer.Name}).");
+            return PortalCommandLine.Success;
+        });
+        return Group("payer", "Manage payers.", add);
+    }
+
+    public static Command User(CommandContext context)
+    {
+        var email = Required("--email", "The user's e-mail address, used to sign in.");
+        var role = new Option<string>("--role") { Description = "Admin, Operator or Viewer.", Required = true };
+        role.AcceptOnlyFromAmong([.. Roles.All]);
+        var password = new Option<string>("--password")
+        {
+            Description = $"The password; read from the {PasswordVariable} environment variable when omitted, " +
+                          "which keeps it out of shell history.",
+        };
+        var add = new Command("add", "Add a staff user who can sign in to the portal.") { email, role, password };
+        add.SetAction(async (parsed, cancellationToken) =>
+        {
+            var secret = parsed.GetValue(password) ?? Environment.GetEnvironmentVariable(PasswordVariable);
+            if (string.IsNullOrEmpty(secret))
+            {
+                return context.Fail($"Give the password with --password or the {PasswordVariable} environment variable.");
+            }
+
+            await context.PrepareDatabaseAsync(cancellationToken);
+            await using var scope = context.Services.CreateAsyncScope();
+            var result = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(
+                parsed.GetRequiredValue(email), parsed.GetRequiredValue(role), secret, context.Actor);
+            if (!result.Succeeded)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine($"Added user {parsed.GetRequiredValue(email)} with role {parsed.GetRequiredValue(role)}.");
+            return PortalCommandLine.Success;
+        });
+        return Group("user", "Manage staff users.", add);
+    }
+
+    private static Option<string> Required(string name, string description) =>
+        new(name) { Description = description, Required = true };
+
+    private static Command Group(string name, string description, params Command[] subcommands)
+    {
+        var group = new Command(name, description);
+        foreach (var subcommand in subcommands)
+        {
+            group.Subcommands.Add(subcommand);
+        }
+
+        return group;
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data.Sqlite;
+
+namespace MoMo.Portal.Data;
+
+/// <summary>Provider-neutral reading of database errors.</summary>
+public static class DatabaseErrors
+{
+    /// <summary>True when a save failed because another row already holds a unique key (a lost insert race).</summary>
+    public static bool IsUniqueViolation(DbUpdateException exception) =>
+        exception.InnerException is { } inner && SqliteDatabase.IsUniqueViolation(inner);
+}

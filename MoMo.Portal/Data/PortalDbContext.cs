@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using MoMo.Portal.Audit;
+using MoMo.Portal.Banks;
+using MoMo.Portal.Ingestion;
+using MoMo.Portal.Partners;
+using MoMo.Portal.Payers;
+using MoMo.Portal.Payments;
+
+namespace MoMo.Portal.Data;
+
+/// <summary>The portal's one database: payments and their reference data, proofs, the audit log and Identity.</summary>
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+    public DbSet<Partner> Partners => Set<Partner>();
+    public DbSet<Payer> Payers => Set<Payer>();
+    public DbSet<Bank> Banks => Set<Bank>();
+    public DbSet<RequestProof> RequestProofs => Set<RequestProof>();
+    public DbSet<IntakeRecord> IntakeRecords => Set<IntakeRecord>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time in the model is UTC. Providers hand DateTime back with Kind Unspecified; say what it is.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        toStore => toStore.Kind == DateTimeKind.Local ? toStore.ToUniversalTime() : toStore,
+        fromStore => DateTime.SpecifyKind(fromStore, DateTimeKind.Utc));
+}

@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MoMo.Portal.Data;
+
+/// <summary>The <c>MoMo</c> configuration section.</summary>
+public sealed class PortalOptions
+{
+    public const string Section = "MoMo";
+
+    /// <summary>Where the embedded default keeps its files (SQLite databases); relative to the content root.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "App_Data";
+
+    /// <summary>Apply pending EF Core migrations when the web app starts. Turn off to run <c>migrate</c> yourself.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>How long a SQLite connection waits for another writer before giving up (PRAGMA busy_timeout).</summary>
+    [Range(0, 600_000)]
+    public int SqliteBusyTimeoutMs { get; set; } = 5000;
+}

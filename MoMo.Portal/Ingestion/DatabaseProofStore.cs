@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data;
+
+namespace MoMo.Portal.Ingestion;
+
+/// <summary>Keeps proofs in the <see cref="RequestProof"/> table, committed in the same transaction as the payment.</summary>
+internal sealed class DatabaseProofStore : IProofStore
+{
+    public ValueTask<string> SaveAsync(RawBankRequest request, PortalDbContext db, CancellationToken cancellationToken)
+    {
+        // Version 7 GUIDs grow with time, so new proofs append to the end of the primary-key index.
+        var key = Guid.CreateVersion7().ToString("N");
+        db.RequestProofs.Add(new RequestProof
+        {
+            Key = key,
+            ReceivedAtUtc = request.ReceivedAtUtc,
+            Method = request.Method,
+            Path = request.Path,
+            ContentType = request.ContentType,
+            HeadersJson = JsonSerializer.Serialize(request.Headers.ToDictionary(h => h.Key, h => h.Value)),
+            RemoteAddress = request.RemoteAddress,
+            Body = request.Body,
+            BodyTruncated = request.BodyTruncated,
+            BodySha256 = Convert.ToHexStringLower(SHA256.HashData(request.Body)),
+        });
+        return ValueTask.FromResult(key);
+    }
+
+    public async Task<StoredProof?> LoadAsync(string key, PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var proof = await db.RequestProofs.AsNoTracking().SingleOrDefaultAsync(p => p.Key == key, cancellationToken);
+        if (proof is null)
+        {
+            return null;
+        }
+
+        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(proof.HeadersJson) ?? [];
+        var request = new RawBankRequest(proof.ReceivedAtUtc, proof.Method, proof.Path, proof.ContentType,
+            [.. headers], proof.RemoteAddress, proof.Body, proof.BodyTruncated);
+        return new StoredProof(proof.Key, request, proof.BodySha256);
+    }
+}

@@ -1,0 +1,22 @@
+namespace MoMo.Portal.Partners;
+
+/// <summary>A merchant that receives payments; banks name it by <see cref="AccountId"/> (<c>account_number</c>).</summary>
+public sealed class Partner
+{
+    public const int MaxAccountIdLength = 64;
+    public const int MaxNameLength = 200;
+    public const int MaxContactPathLength = 2048;
+
+    public required string AccountId { get; init; }
+    public required string Name { get; set; }
+    public required DateTime CreatedAtUtc { get; init; }
+    public required NotifyMethod NotifyMethod { get; set; }
+
+    /// <summary>The webhook URL (<see cref="NotifyMethod.Api"/>) or e-mail address (<see cref="NotifyMethod.Email"/>).</summary>
+    public required string ContactPath { get; set; }
+
+    /// <summary>The Standard Webhooks signing secret, <c>whsec_</c> + base64 of 24 or more random bytes.</summary>
+    public required string WebhookSecret { get; set; }
+
+    public bool IsActive { get; set; } = true;
+}

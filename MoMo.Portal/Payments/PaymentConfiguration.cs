@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using MoMo.Portal.Banks;
+using MoMo.Portal.Ingestion;
+using MoMo.Portal.Partners;
+using MoMo.Portal.Payers;
+
+namespace MoMo.Portal.Payments;
+
+internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
+{
+    public void Configure(EntityTypeBuilder<Payment> payment)
+    {
+        payment.HasKey(p => p.Id);
+        payment.Property(p => p.PayerId).HasMaxLength(Payer.MaxIdLength);
+        payment.Property(p => p.PartnerAccountId).HasMaxLength(Partner.MaxAccountIdLength);
+        payment.Property(p => p.BankCode).HasMaxLength(Bank.MaxCodeLength);
+        payment.Property(p => p.BankReference).HasMaxLength(Payment.MaxBankReferenceLength);
+        payment.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
+        payment.Property(p => p.RequestFingerprint).HasMaxLength(64);
+        payment.Property(p => p.ProofKey).HasMaxLength(ProofKeys.MaxLength);
+        payment.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
+        payment.Property(p => p.LastError).HasMaxLength(Payment.MaxErrorLength);
+
+        payment.HasOne(p => p.Payer).WithMany().HasForeignKey(p => p.PayerId).OnDelete(DeleteBehavior.Restrict);
+        payment.HasOne(p => p.Partner).WithMany().HasForeignKey(p => p.PartnerAccountId).OnDelete(DeleteBehavior.Restrict);
+        payment.HasOne(p => p.Bank).WithMany().HasForeignKey(p => p.BankCode).OnDelete(DeleteBehavior.Restrict);
+        payment.HasMany(p => p.Attempts).WithOne().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Cascade);
+
+        // A bank's transaction id names one payment: the database, not the application, decides a race.
+        // Payments without one (NULL) are not constrained, in SQLite and PostgreSQL alike.
+        payment.HasIndex(p => new { p.BankCode, p.BankReference }).IsUnique();
+        payment.HasIndex(p => p.ProofKey).IsUnique();
+
+        // The router's question: what is due now?
+        payment.HasIndex(p => new { p.Status, p.NextAttemptAtUtc });
+        payment.HasIndex(p => p.ReceivedAtUtc);
+        payment.HasIndex(p => new { p.PartnerAccountId, p.ReceivedAtUtc });
+        payment.HasIndex(p => new { p.PayerId, p.ReceivedAtUtc });
+    }
+}
+
+internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<DeliveryAttempt>
+{
+    public void Configure(EntityTypeBuilder<DeliveryAttempt> attempt)
+    {
+        attempt.HasKey(a => a.Id);
+        attempt.Property(a => a.Channel).HasConversion<string>().HasMaxLength(16);
+        attempt.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(24);
+        attempt.Property(a => a.Target).HasMaxLength(DeliveryAttempt.MaxTargetLength);
+        attempt.Property(a => a.SmtpReply).HasMaxLength(512);
+        attempt.Property(a => a.Error).HasMaxLength(Payment.MaxErrorLength);
+        attempt.Property(a => a.ResponseExcerpt).HasMaxLength(DeliveryAttempt.MaxExcerptLength);
+        attempt.Property(a => a.TriggeredBy).HasMaxLength(256);
+        attempt.HasIndex(a => new { a.PaymentId, a.Number }).IsUnique();
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Audit;
+using MoMo.Portal.Data;
+
+namespace MoMo.Portal.Payments;
+
+/// <summary>Staff retry: errored payments become due now, with who asked on record.</summary>
+public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    private const int BatchSize = 500;
+
+    /// <summary>Retries the given payments; those that are not errored are left alone and counted.</summary>
+    public async Task<RetryOutcome> RetryAsync(IReadOnlyCollection<long> paymentIds, string actor, CancellationToken cancellationToken)
+    {
+        var outcome = new RetryOutcome(0, 0, 0);
+        foreach (var batch in paymentIds.Distinct().Chunk(BatchSize))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var payments = await db.Payments.Where(p => batch.Contains(p.Id)).ToListAsync(cancellationToken);
+            var retried = Retry(db, payments, actor);
+            await db.SaveChangesAsync(cancellationToken);
+            outcome = outcome with
+            {
+                Retried = outcome.Retried + retried,
+                NotErrored = outcome.NotErrored + payments.Count - retried,
+                NotFound = outcome.NotFound + batch.Length - payments.Count,
+            };
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Retries every errored payment.</summary>
+    public async Task<RetryOutcome> RetryAllErroredAsync(string actor, CancellationToken cancellationToken)
+    {
+        var retried = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var payments = await db.Payments.Where(p => p.Status == PaymentStatus.Errored)
+                .OrderBy(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
+            if (payments.Count == 0)
+            {
+                return new RetryOutcome(retried, 0, 0);
+            }
+
+            retried += Retry(db, payments, actor);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private int Retry(PortalDbContext db, List<Payment> payments, string actor)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var retried = 0;
+        foreach (var payment in payments)
+        {
+            var before = new { payment.Status, payment.ProcessError, payment.LastError };
+            if (payment.ScheduleStaffRetry(now))
+            {
+                retried++;
+                db.AuditEntries.Add(AuditEntry.Record(actor, "payment.retry", "Payment", payment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    before, new { payment.Status, payment.ProcessError, payment.NextAttemptAtUtc }, now));
+            }
+        }
+
+        return retried;
+    }
+}
+
+/// <summary>How many payments a retry request moved, and how many it could not.</summary>
+public sealed record RetryOutcome(int Retried, int NotErrored, int NotFound);

@@ -1,0 +1,76 @@
+using MoMo.Portal.Banks;
+using MoMo.Portal.Components;
+using MoMo.Portal.Data;
+using MoMo.Portal.Ingestion;
+using MoMo.Portal.Partners;
+using MoMo.Portal.Payers;
+using MoMo.Portal.Payments;
+using MoMo.Portal.Users;
+using MudBlazor.Services;
+
+namespace MoMo.Portal;
+
+/// <summary>How the portal is put together: the services and the request pipeline, one line per feature.</summary>
+public static class PortalApp
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddPortalData();
+        builder.AddStaffIdentity();
+        builder.AddIngestion();
+        builder.Services.AddSingleton<BankService>();
+        builder.Services.AddSingleton<PartnerService>();
+        builder.Services.AddSingleton<PayerService>();
+        builder.Services.AddSingleton<PaymentRetryService>();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    /// <summary>Migrations (unless turned off) and, on a new database in Development, the sample data.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>().Value;
+        if (options.MigrateOnStart)
+        {
+            await app.Services.MigrateDatabaseAsync();
+        }
+
+        if (app.Environment.IsDevelopment() && await SampleData.IsEmptyAsync(app.Services, CancellationToken.None))
+        {
+            // Printed once, on the first start: the secrets below are stored only hashed or never shown again.
+            Console.WriteLine();
+            Console.WriteLine("MoMo Portal: a new database, so sample data was created (Development only).");
+            await SampleData.SeedAsync(app.Services, includeAdmin: true, Console.Out, CancellationToken.None);
+            Console.WriteLine($"Sign in as {SampleData.AdminEmail} with the password above. A bank POST looks like:");
+            Console.WriteLine("  curl -i http://localhost:5215/africa_bank -H 'Content-Type: application/json' -H 'X-Api-Key: <the key above>' \\");
+            Console.WriteLine("       -d '{\"reference_number\":\"payer1\",\"account_number\":\"partner1\",\"amount\":\"55\",\"currency\":\"USD\"}'");
+            Console.WriteLine();
+        }
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseMigrationsEndPoint();
+        }
+        else
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseHttpsRedirection();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapControllers();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+}
