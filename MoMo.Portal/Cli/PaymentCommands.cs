@@ -17,8 +17,10 @@ internal static class PaymentCommands
         var retry = new Command("retry", "Make errored payments due for delivery now.") { ids, allErrored };
         retry.Validators.Add(result =>
         {
-            var hasIds = result.GetValue(ids) is { Length: > 0 };
-            if (hasIds == result.GetValue(allErrored))
+            // Read what was typed, not the converted values: a malformed --id is reported by the parser itself.
+            var hasIds = result.GetResult(ids) is { Tokens.Count: > 0 };
+            var hasAll = result.GetResult(allErrored) is not null;
+            if (hasIds == hasAll)
             {
                 result.AddError("Give either --id (one or more times) or --all-errored.");
             }

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using MoMo.Portal.Cli;
+
+namespace MoMo.Portal.Tests.TestSupport;
+
+/// <summary>Runs a command-line command in process, on the app's own wiring, against a given data directory.</summary>
+public static class CommandLineRunner
+{
+    private static async Task<CommandRun> RunAsync(string environment, string dataDirectory, string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            ApplicationName = typeof(Program).Assembly.GetName().Name,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MoMo:DataDirectory"] = dataDirectory });
+        builder.AddPortal();
+        builder.Logging.ClearProviders();
+        await using var app = builder.Build();
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = await PortalCommandLine.RunAsync(app.Services, args, output, error);
+        return new CommandRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    public static Task<CommandRun> RunAsync(string dataDirectory, params string[] args) =>
+        RunAsync("Testing", dataDirectory, args);
+
+    public static Task<CommandRun> RunInDevelopmentAsync(string dataDirectory, params string[] args) =>
+        RunAsync("Development", dataDirectory, args);
+}
+
+public sealed record CommandRun(int ExitCode, string Output, string Error);
