@@ -29,8 +29,9 @@ public static class PortalApp
     }
 
     /// <summary>Migrations (unless turned off) and, on a new database in Development, the sample data.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    public static async Task PrepareDatabaseAsync(this WebApplication app, TextWriter? console = null)
     {
+        console ??= Console.Out;
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>().Value;
         if (options.MigrateOnStart)
         {
@@ -40,13 +41,13 @@ public static class PortalApp
         if (app.Environment.IsDevelopment() && await SampleData.IsEmptyAsync(app.Services, CancellationToken.None))
         {
             // Printed once, on the first start: the secrets below are stored only hashed or never shown again.
-            Console.WriteLine();
-            Console.WriteLine("MoMo Portal: a new database, so sample data was created (Development only).");
-            await SampleData.SeedAsync(app.Services, includeAdmin: true, Console.Out, CancellationToken.None);
-            Console.WriteLine($"Sign in as {SampleData.AdminEmail} with the password above. A bank POST looks like:");
-            Console.WriteLine("  curl -i http://localhost:5215/africa_bank -H 'Content-Type: application/json' -H 'X-Api-Key: <the key above>' \\");
-            Console.WriteLine("       -d '{\"reference_number\":\"payer1\",\"account_number\":\"partner1\",\"amount\":\"55\",\"currency\":\"USD\"}'");
-            Console.WriteLine();
+            console.WriteLine();
+            console.WriteLine("MoMo Portal: a new database, so sample data was created (Development only).");
+            await SampleData.SeedAsync(app.Services, includeAdmin: true, console, CancellationToken.None);
+            console.WriteLine($"Sign in as {SampleData.AdminEmail} with the password above. A bank POST looks like:");
+            console.WriteLine("  curl -i http://localhost:5215/africa_bank -H 'Content-Type: application/json' -H 'X-Api-Key: <the key above>' \\");
+            console.WriteLine("       -d '{\"reference_number\":\"payer1\",\"account_number\":\"partner1\",\"amount\":\"55\",\"currency\":\"USD\"}'");
+            console.WriteLine();
         }
     }
 

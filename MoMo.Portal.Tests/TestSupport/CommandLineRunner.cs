@@ -8,7 +8,8 @@ namespace MoMo.Portal.Tests.TestSupport;
 /// <summary>Runs a command-line command in process, on the app's own wiring, against a given data directory.</summary>
 public static class CommandLineRunner
 {
-    private static async Task<CommandRun> RunAsync(string environment, string dataDirectory, string[] args)
+    /// <summary>The app as Program.cs builds it, without starting the server.</summary>
+    public static WebApplication BuildApp(string environment, string dataDirectory)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -18,7 +19,12 @@ public static class CommandLineRunner
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MoMo:DataDirectory"] = dataDirectory });
         builder.AddPortal();
         builder.Logging.ClearProviders();
-        await using var app = builder.Build();
+        return builder.Build();
+    }
+
+    private static async Task<CommandRun> RunAsync(string environment, string dataDirectory, string[] args)
+    {
+        await using var app = BuildApp(environment, dataDirectory);
 
         var output = new StringWriter();
         var error = new StringWriter();
