@@ -2,9 +2,11 @@ using MoMo.Portal.Banks;
 using MoMo.Portal.Components;
 using MoMo.Portal.Data;
 using MoMo.Portal.Ingestion;
+using MoMo.Portal.Notifiers;
 using MoMo.Portal.Partners;
 using MoMo.Portal.Payers;
 using MoMo.Portal.Payments;
+using MoMo.Portal.Routing;
 using MoMo.Portal.Users;
 using MudBlazor.Services;
 
@@ -19,6 +21,7 @@ public static class PortalApp
         builder.AddPortalData();
         builder.AddStaffIdentity();
         builder.AddIngestion();
+        builder.AddPaymentRouting();
         builder.Services.AddSingleton<BankService>();
         builder.Services.AddSingleton<PartnerService>();
         builder.Services.AddSingleton<PayerService>();
@@ -37,6 +40,8 @@ public static class PortalApp
         {
             await app.Services.MigrateDatabaseAsync();
         }
+
+        await SmtpStartupCheck.RunAsync(app.Services);
 
         if (app.Environment.IsDevelopment() && await SampleData.IsEmptyAsync(app.Services, CancellationToken.None))
         {
@@ -69,6 +74,8 @@ public static class PortalApp
 
         app.MapOpenApi();
         app.MapControllers();
+        app.UsePaymentRouting();
+        app.MapDevelopmentWebhookReceiver();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();

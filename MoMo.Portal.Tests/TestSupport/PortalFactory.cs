@@ -25,6 +25,9 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly Dictionary<string, string> _settings = new()
     {
         ["MoMo:MigrateOnStart"] = "true",
+        // Most tests look at ingestion alone; router tests turn the background router on.
+        ["Routing:RunBackgroundJobs"] = "false",
+        ["Routing:AllowPrivateNetworks"] = "true",
         // Keep test output to what matters; failures still show warnings and errors.
         ["Logging:LogLevel:Default"] = "Warning",
     };
@@ -65,6 +68,49 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await Services.GetRequiredService<PartnerService>().CreateAsync(
             PartnerId, "Merchant One", NotifyMethod.Api, "https://merchant.example/hooks", null, "test", default);
         await Services.GetRequiredService<PayerService>().CreateAsync(PayerId, "Payer One", null, "test", default);
+    }
+
+    /// <summary>Adds a partner notified by webhook at <paramref name="url"/>; returns its secret.</summary>
+    public async Task<string> AddWebhookPartnerAsync(string accountId, string url)
+    {
+        var result = await Services.GetRequiredService<PartnerService>().CreateAsync(
+            accountId, $"Partner {accountId}", NotifyMethod.Api, url, null, "test", default);
+        return result.Value?.WebhookSecret ?? throw new InvalidOperationException(string.Join("; ", result.Errors.Values));
+    }
+
+    /// <summary>Sends a payment through the bank API, as a bank would, and returns its id.</summary>
+    public async Task<long> PostPaymentAsync(string partner = PartnerId, string amount = "10.00", string? transactionId = null)
+    {
+        using var client = CreateClient();
+        var response = await client.SendAsync(BankRequests.Post(
+            BankRequests.Body(partner: partner, amount: amount, transactionId: transactionId), BankApiKey));
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"The bank API answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await response.JsonAsync()).GetProperty("id").GetInt64();
+    }
+
+    public async Task<MoMo.Portal.Payments.Payment> LoadPaymentAsync(long id)
+    {
+        await using var db = CreateDbContext();
+        return await db.Payments.AsNoTracking().Include(p => p.Attempts).SingleAsync(p => p.Id == id);
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails the test with <paramref name="what"/> after the timeout.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+
+            await Task.Delay(25);
+        }
     }
 
     public PortalDbContext CreateDbContext() =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MoMo.Portal.Data;
+using MoMo.Portal.Routing;
 
 namespace MoMo.Portal.Cli;
 
@@ -36,8 +37,15 @@ internal static class DatabaseCommands
     public static Command Route(CommandContext context)
     {
         var command = new Command("route", "Run one routing pass now: deliver every due payment to its partner.");
-        command.SetAction(_ => context.Fail(
-            "The payment router is not part of this version yet; payments are stored and wait for it. Nothing was routed."));
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var summary = await context.Services.GetRequiredService<PaymentRouter>().RunPassAsync(cancellationToken);
+            context.Output.WriteLine($"delivered: {summary.Delivered}");
+            context.Output.WriteLine($"retry-scheduled: {summary.RetryScheduled}");
+            context.Output.WriteLine($"errored: {summary.Errored}");
+            return PortalCommandLine.Success;
+        });
         return command;
     }
 }

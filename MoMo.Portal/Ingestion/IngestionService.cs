@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
+using MoMo.Portal.Routing;
 
 namespace MoMo.Portal.Ingestion;
 
@@ -12,6 +13,7 @@ public sealed partial class IngestionService(
     IDbContextFactory<PortalDbContext> dbFactory,
     BankAuthenticator authenticator,
     IProofStore proofStore,
+    RouterSignal router,
     TimeProvider clock,
     ILogger<IngestionService> logger)
 {
@@ -88,6 +90,7 @@ public sealed partial class IngestionService(
             }
 
             LogReceived(payment.Id, submission.BankCode, payment.PartnerAccountId);
+            router.Notify();
             return new IngestionResult.Created(payment);
         }
         catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)

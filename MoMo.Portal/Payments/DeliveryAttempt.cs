@@ -6,6 +6,9 @@ public sealed class DeliveryAttempt
     public const int MaxTargetLength = 2048;
     public const int MaxExcerptLength = 2048;
 
+    /// <summary><see cref="TriggeredBy"/> for an attempt the router made on its own schedule.</summary>
+    public const string RouterTrigger = "router";
+
     public long Id { get; private set; }
     public required long PaymentId { get; init; }
     public required int Number { get; init; }

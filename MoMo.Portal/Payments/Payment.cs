@@ -49,6 +49,21 @@ public sealed class Payment
 
     public int AttemptCount { get; private set; }
 
+    /// <summary>
+    /// Failed attempts since the payment last became due from scratch (on receipt or a staff retry): the position in
+    /// the retry schedule.
+    /// </summary>
+    public int ScheduleStep { get; private set; }
+
+    /// <summary>
+    /// The id partners see in <c>webhook-id</c> and the e-mail's Message-ID: the same on every attempt, so a repeat
+    /// is recognisable as a repeat.
+    /// </summary>
+    public required string DeliveryId { get; init; }
+
+    /// <summary>The staff user whose retry made the payment due; the next attempt is recorded as theirs.</summary>
+    public string? RetryRequestedBy { get; private set; }
+
     /// <summary>When the router should next try; null once delivered or errored.</summary>
     public DateTime? NextAttemptAtUtc { get; private set; }
 
@@ -77,15 +92,65 @@ public sealed class Payment
         BankDateUtc = bankDateUtc ?? nowUtc,
         RequestFingerprint = fingerprint,
         ProofKey = proofKey,
+        DeliveryId = "msg_" + Guid.CreateVersion7().ToString("N"),
         ReceivedAtUtc = nowUtc,
         NextAttemptAtUtc = nowUtc,
     };
 
+    /// <summary>Who the next attempt is recorded as triggered by.</summary>
+    public string NextAttemptTrigger => RetryRequestedBy ?? DeliveryAttempt.RouterTrigger;
+
+    /// <summary>The partner acknowledged the payment: it is never sent again by the router.</summary>
+    public void MarkDelivered(DateTime nowUtc)
+    {
+        AttemptCount++;
+        Status = PaymentStatus.Delivered;
+        ProcessedAtUtc = nowUtc;
+        ProcessError = false;
+        LastError = null;
+        NextAttemptAtUtc = null;
+        RetryRequestedBy = null;
+        ReleaseClaim();
+    }
+
     /// <summary>
-    /// Staff asked to try an errored payment again: it becomes due now.
-    /// Returns false (and changes nothing) for a payment that is not errored.
+    /// An attempt failed. A permanent failure, or a transient one with no delay left in <paramref name="schedule"/>,
+    /// errors the payment; otherwise the next attempt is due after the schedule's delay (or the partner's
+    /// <c>Retry-After</c>, when that is longer).
     /// </summary>
-    public bool ScheduleStaffRetry(DateTime nowUtc)
+    public void MarkFailed(string error, bool permanent, RetrySchedule schedule, TimeSpan? retryAfter, DateTime nowUtc)
+    {
+        AttemptCount++;
+        RetryRequestedBy = null;
+        if (permanent || schedule.DelayAfter(ScheduleStep) is not { } delay)
+        {
+            MarkErrored(error);
+            return;
+        }
+
+        ScheduleStep++;
+        Status = PaymentStatus.RetryScheduled;
+        LastError = Truncate(error);
+        NextAttemptAtUtc = nowUtc + (retryAfter > delay ? retryAfter.Value : delay);
+        ReleaseClaim();
+    }
+
+    /// <summary>
+    /// Hands a claimed payment back without an attempt (the claim was too close to expiring to start one): it is due
+    /// again at once.
+    /// </summary>
+    public void ReturnUnattempted(DateTime nowUtc)
+    {
+        Status = AttemptCount == 0 ? PaymentStatus.Received : PaymentStatus.RetryScheduled;
+        NextAttemptAtUtc = nowUtc;
+        ReleaseClaim();
+    }
+
+    /// <summary>
+    /// Staff asked to try an errored payment again: it becomes due now, with the retry schedule from its start, and
+    /// the next attempt is recorded as theirs. Returns false (and changes nothing) for a payment that is not errored.
+    /// </summary>
+    public bool ScheduleStaffRetry(string requestedBy, DateTime nowUtc)
     {
         if (Status != PaymentStatus.Errored)
         {
@@ -94,9 +159,10 @@ public sealed class Payment
 
         Status = PaymentStatus.RetryScheduled;
         ProcessError = false;
+        ScheduleStep = 0;
         NextAttemptAtUtc = nowUtc;
-        ClaimToken = null;
-        ClaimExpiresAtUtc = null;
+        RetryRequestedBy = requestedBy;
+        ReleaseClaim();
         return true;
     }
 
@@ -107,6 +173,11 @@ public sealed class Payment
         ProcessError = true;
         LastError = Truncate(error);
         NextAttemptAtUtc = null;
+        ReleaseClaim();
+    }
+
+    private void ReleaseClaim()
+    {
         ClaimToken = null;
         ClaimExpiresAtUtc = null;
     }

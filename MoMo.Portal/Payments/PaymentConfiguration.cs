@@ -21,6 +21,12 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         payment.Property(p => p.ProofKey).HasMaxLength(ProofKeys.MaxLength);
         payment.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
         payment.Property(p => p.LastError).HasMaxLength(Payment.MaxErrorLength);
+        payment.Property(p => p.DeliveryId).HasMaxLength(64);
+        payment.Property(p => p.RetryRequestedBy).HasMaxLength(256);
+
+        // The router records an outcome only while the claim is still its own: EF adds "AND ClaimToken = @original"
+        // to the UPDATE and reports a conflict when another pass took the payment over.
+        payment.Property(p => p.ClaimToken).IsConcurrencyToken();
 
         payment.HasOne(p => p.Payer).WithMany().HasForeignKey(p => p.PayerId).OnDelete(DeleteBehavior.Restrict);
         payment.HasOne(p => p.Partner).WithMany().HasForeignKey(p => p.PartnerAccountId).OnDelete(DeleteBehavior.Restrict);
@@ -31,9 +37,12 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         // Payments without one (NULL) are not constrained, in SQLite and PostgreSQL alike.
         payment.HasIndex(p => new { p.BankCode, p.BankReference }).IsUnique();
         payment.HasIndex(p => p.ProofKey).IsUnique();
+        payment.HasIndex(p => p.DeliveryId).IsUnique();
 
-        // The router's question: what is due now?
+        // The router's questions: what is due now, for which partner, and what did this claim take?
         payment.HasIndex(p => new { p.Status, p.NextAttemptAtUtc });
+        payment.HasIndex(p => new { p.PartnerAccountId, p.Status, p.NextAttemptAtUtc });
+        payment.HasIndex(p => p.ClaimToken);
         payment.HasIndex(p => p.ReceivedAtUtc);
         payment.HasIndex(p => new { p.PartnerAccountId, p.ReceivedAtUtc });
         payment.HasIndex(p => new { p.PayerId, p.ReceivedAtUtc });

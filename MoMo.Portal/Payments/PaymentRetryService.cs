@@ -56,7 +56,7 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
         foreach (var payment in payments)
         {
             var before = new { payment.Status, payment.ProcessError, payment.LastError };
-            if (payment.ScheduleStaffRetry(now))
+            if (payment.ScheduleStaffRetry(actor, now))
             {
                 retried++;
                 db.AuditEntries.Add(AuditEntry.Record(actor, "payment.retry", "Payment", payment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -11,7 +11,7 @@ using MoMo.Portal.Data;
 namespace MoMo.Portal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127044505_InitialSchema")]
+    [Migration("20261127045730_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -555,6 +555,7 @@ namespace MoMo.Portal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Currency")
@@ -562,6 +563,11 @@ namespace MoMo.Portal.Data.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("TEXT")
                         .IsFixedLength();
+
+                    b.Property<string>("DeliveryId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
@@ -599,12 +605,24 @@ namespace MoMo.Portal.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RetryRequestedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ScheduleStep")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClaimToken");
+
+                    b.HasIndex("DeliveryId")
+                        .IsUnique();
 
                     b.HasIndex("ProofKey")
                         .IsUnique();
@@ -619,6 +637,8 @@ namespace MoMo.Portal.Data.Migrations
                     b.HasIndex("PayerId", "ReceivedAtUtc");
 
                     b.HasIndex("Status", "NextAttemptAtUtc");
+
+                    b.HasIndex("PartnerAccountId", "Status", "NextAttemptAtUtc");
 
                     b.ToTable("Payments");
                 });

@@ -300,6 +300,9 @@ namespace MoMo.Portal.Data.Migrations
                     ProcessError = table.Column<bool>(type: "INTEGER", nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     AttemptCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ScheduleStep = table.Column<int>(type: "INTEGER", nullable: false),
+                    DeliveryId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RetryRequestedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NextAttemptAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
                     LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     ClaimToken = table.Column<Guid>(type: "TEXT", nullable: true),
@@ -443,9 +446,25 @@ namespace MoMo.Portal.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Payments_ClaimToken",
+                table: "Payments",
+                column: "ClaimToken");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_DeliveryId",
+                table: "Payments",
+                column: "DeliveryId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Payments_PartnerAccountId_ReceivedAtUtc",
                 table: "Payments",
                 columns: new[] { "PartnerAccountId", "ReceivedAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_PartnerAccountId_Status_NextAttemptAtUtc",
+                table: "Payments",
+                columns: new[] { "PartnerAccountId", "Status", "NextAttemptAtUtc" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Payments_PayerId_ReceivedAtUtc",

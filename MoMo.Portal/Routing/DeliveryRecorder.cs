@@ -1,0 +1,175 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data;
+using MoMo.Portal.Notifiers;
+using MoMo.Portal.Payments;
+
+namespace MoMo.Portal.Routing;
+
+/// <summary>One delivery's outcome, to be written down; a null result hands the payment back unattempted.</summary>
+internal sealed record DeliveryReport(long PaymentId, Guid ClaimToken, DateTime StartedAtUtc, TimeSpan Duration, NotificationResult? Result);
+
+/// <summary>
+/// Writes delivery outcomes for a router pass: each attempt row and the payment's new state, many outcomes per
+/// transaction (one commit, one sync, for a whole batch). An outcome is written only while the pass still holds the
+/// payment's claim; a payment another pass took over after our claim expired is left to that pass.
+/// </summary>
+internal sealed partial class DeliveryRecorder
+{
+    private const int MaxBatch = 512;
+
+    private readonly Channel<DeliveryReport> _reports = Channel.CreateUnbounded<DeliveryReport>(new() { SingleReader = true });
+    private readonly IDbContextFactory<PortalDbContext> _dbFactory;
+    private readonly RetrySchedule _schedule;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly Task _writer;
+
+    public DeliveryRecorder(IDbContextFactory<PortalDbContext> dbFactory, RetrySchedule schedule, TimeProvider clock, ILogger logger)
+    {
+        _dbFactory = dbFactory;
+        _schedule = schedule;
+        _clock = clock;
+        _logger = logger;
+        _writer = Task.Run(WriteAllAsync);
+    }
+
+    public RoutingSummary Summary { get; private set; } = RoutingSummary.Empty;
+
+    public void Add(DeliveryReport report) => _reports.Writer.TryWrite(report);
+
+    /// <summary>Writes everything reported so far and stops.</summary>
+    public async Task<RoutingSummary> CompleteAsync()
+    {
+        _reports.Writer.TryComplete();
+        await _writer;
+        return Summary;
+    }
+
+    private async Task WriteAllAsync()
+    {
+        var batch = new List<DeliveryReport>(MaxBatch);
+        while (await _reports.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _reports.Reader.TryRead(out var report))
+            {
+                batch.Add(report);
+            }
+
+            try
+            {
+                Summary += await WriteAsync(batch);
+            }
+            catch (Exception exception) when (exception is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+            {
+                // Nothing is lost: the claims expire and the payments are delivered again, with the same webhook-id.
+                LogWriteFailed(exception, batch.Count);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task<RoutingSummary> WriteAsync(List<DeliveryReport> batch)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync();
+        var ids = batch.Select(r => r.PaymentId).ToList();
+        var payments = await db.Payments.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var summary = RoutingSummary.Empty;
+        foreach (var report in batch)
+        {
+            if (!payments.TryGetValue(report.PaymentId, out var payment) || payment.ClaimToken != report.ClaimToken)
+            {
+                LogClaimLost(report.PaymentId);
+                continue;
+            }
+
+            summary += Apply(db, payment, report, now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync();
+            return summary;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A claim changed hands between our read and our write: write the reports one by one instead.
+            return await WriteOneByOneAsync(batch);
+        }
+    }
+
+    private async Task<RoutingSummary> WriteOneByOneAsync(List<DeliveryReport> batch)
+    {
+        var summary = RoutingSummary.Empty;
+        foreach (var report in batch)
+        {
+            await using var db = await _dbFactory.CreateDbContextAsync();
+            var payment = await db.Payments.SingleOrDefaultAsync(p => p.Id == report.PaymentId && p.ClaimToken == report.ClaimToken);
+            if (payment is null)
+            {
+                LogClaimLost(report.PaymentId);
+                continue;
+            }
+
+            var change = Apply(db, payment, report, _clock.GetUtcNow().UtcDateTime);
+            try
+            {
+                await db.SaveChangesAsync();
+                summary += change;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                LogClaimLost(report.PaymentId);
+            }
+        }
+
+        return summary;
+    }
+
+    private RoutingSummary Apply(PortalDbContext db, Payment payment, DeliveryReport report, DateTime now)
+    {
+        if (report.Result is not { } result)
+        {
+            payment.ReturnUnattempted(now);
+            return RoutingSummary.Empty with { Returned = 1 };
+        }
+
+        db.DeliveryAttempts.Add(new DeliveryAttempt
+        {
+            PaymentId = payment.Id,
+            Number = payment.AttemptCount + 1,
+            StartedAtUtc = report.StartedAtUtc,
+            DurationMs = (int)Math.Min(int.MaxValue, report.Duration.TotalMilliseconds),
+            Channel = result.Channel,
+            Target = Clip(result.Target, DeliveryAttempt.MaxTargetLength)!,
+            Outcome = result.Outcome,
+            HttpStatus = result.HttpStatus,
+            SmtpReply = Clip(result.SmtpReply, 512),
+            Error = Clip(result.Error, Payment.MaxErrorLength),
+            ResponseExcerpt = Clip(result.ResponseExcerpt, DeliveryAttempt.MaxExcerptLength),
+            TriggeredBy = payment.NextAttemptTrigger,
+        });
+
+        if (result.Delivered)
+        {
+            payment.MarkDelivered(now);
+            return RoutingSummary.Empty with { Delivered = 1 };
+        }
+
+        payment.MarkFailed(result.Error ?? result.Outcome.ToString(), result.Outcome == DeliveryOutcome.PermanentFailure,
+            _schedule, result.RetryAfter, now);
+        return payment.Status == PaymentStatus.Errored
+            ? RoutingSummary.Empty with { Errored = 1 }
+            : RoutingSummary.Empty with { RetryScheduled = 1 };
+    }
+
+    private static string? Clip(string? text, int max) => text is { } t && t.Length > max ? t[..max] : text;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId} was claimed by another pass before its outcome was written; that pass records it")]
+    private partial void LogClaimLost(long paymentId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record {Count} delivery outcomes; their claims will expire and they will be delivered again")]
+    private partial void LogWriteFailed(Exception exception, int count);
+}

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MoMo.Portal.Data;
+using MoMo.Portal.Notifiers;
+using MoMo.Portal.Payments;
+
+namespace MoMo.Portal.Routing;
+
+/// <summary>
+/// Delivers due payments to their partners. A pass finds the partners with due payments and runs one lane per
+/// partner: claim a batch (a compare-and-set UPDATE), deliver it with at most MaxPerPartner in flight, report the
+/// outcomes, repeat until nothing is due. No transaction is open while a partner is being called.
+/// </summary>
+public sealed partial class PaymentRouter(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IEnumerable<IPartnerNotifier> notifiers,
+    DeliveryLanes lanes,
+    IOptions<RoutingOptions> options,
+    TimeProvider clock,
+    ILogger<PaymentRouter> logger)
+{
+    /// <summary>A delivery starts only if the claim outlives it by this much, so it can never run past the claim.</summary>
+    private static readonly TimeSpan s_claimMargin = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<Partners.NotifyMethod, IPartnerNotifier> _notifiers = notifiers.ToDictionary(n => n.Method);
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Runs a pass to the end: until no partner this process is free to serve has anything due.</summary>
+    public async Task<RoutingSummary> RunPassAsync(CancellationToken cancellationToken) =>
+        await (await BeginPassAsync(cancellationToken));
+
+    /// <summary>
+    /// Starts a pass: finds the partners with due payments and takes their lanes. Returns once the lanes run; the
+    /// task it returns completes with the pass.
+    /// </summary>
+    public async Task<Task<RoutingSummary>> BeginPassAsync(CancellationToken cancellationToken)
+    {
+        List<string> partners;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            partners = await db.Payments.Where(IsDue(Now)).Where(p => p.Partner!.IsActive)
+                .Select(p => p.PartnerAccountId).Distinct().ToListAsync(cancellationToken);
+        }
+
+        var mine = partners.Where(lanes.TryEnter).ToList();
+        if (mine.Count == 0)
+        {
+            return Task.FromResult(RoutingSummary.Empty);
+        }
+
+        var recorder = new DeliveryRecorder(dbFactory, options.Value.Schedule(), clock, logger);
+        return CompleteAsync(mine.Select(partner => RunLaneAsync(partner, recorder, cancellationToken)), recorder);
+    }
+
+    /// <summary>How long until something is due for a partner no lane in this process is serving (zero: now).</summary>
+    public async Task<TimeSpan> TimeUntilNextDueAsync(CancellationToken cancellationToken)
+    {
+        var busy = lanes.Busy();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var nextAttempt = await db.Payments
+            .Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
+                        && p.Partner!.IsActive && !busy.Contains(p.PartnerAccountId))
+            .MinAsync(p => p.NextAttemptAtUtc, cancellationToken);
+        var claimExpiry = await db.Payments.Where(p => p.Status == PaymentStatus.Delivering)
+            .MinAsync(p => p.ClaimExpiresAtUtc, cancellationToken);
+        var next = new[] { nextAttempt, claimExpiry }.Where(t => t.HasValue).Min();
+        return next is { } at ? (at > Now ? at - Now : TimeSpan.Zero) : TimeSpan.MaxValue;
+    }
+
+    /// <summary>
+    /// Due: waiting for a first or next attempt whose time has come, or claimed by a pass whose claim ran out
+    /// (its process died mid-delivery).
+    /// </summary>
+    private static Expression<Func<Payment, bool>> IsDue(DateTime now) => p =>
+        ((p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled) && p.NextAttemptAtUtc <= now)
+        || (p.Status == PaymentStatus.Delivering && p.ClaimExpiresAtUtc <= now);
+
+    private static async Task<RoutingSummary> CompleteAsync(IEnumerable<Task> laneTasks, DeliveryRecorder recorder)
+    {
+        try
+        {
+            await Task.WhenAll(laneTasks);
+        }
+        finally
+        {
+            await recorder.CompleteAsync();
+        }
+
+        return recorder.Summary;
+    }
+
+    private async Task RunLaneAsync(string partnerAccountId, DeliveryRecorder recorder, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var perPartner = options.Value.MaxPerPartner;
+        var batchSize = perPartner * 2;
+        var holdingLane = true;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var claim = await ClaimAsync(partnerAccountId, batchSize, cancellationToken);
+                if (claim.Payments.Count == 0)
+                {
+                    // Leave, then look once more: a payment committed after the last claim but before we left must
+                    // not wait for the next tick, and one committed after we left wakes a new pass.
+                    lanes.Leave(partnerAccountId);
+                    holdingLane = false;
+                    if (await HasDueAsync(partnerAccountId, cancellationToken) && lanes.TryEnter(partnerAccountId))
+                    {
+                        holdingLane = true;
+                        continue;
+                    }
+
+                    return;
+                }
+
+                var delivered = 0;
+                await Parallel.ForEachAsync(claim.Payments,
+                    new ParallelOptions { MaxDegreeOfParallelism = perPartner, CancellationToken = cancellationToken },
+                    async (payment, token) =>
+                    {
+                        if (await DeliverAsync(payment, claim, recorder, token))
+                        {
+                            Interlocked.Increment(ref delivered);
+                        }
+                    });
+
+                // A partner that takes everything gets bigger batches (fewer claims); one that fails gets small ones.
+                batchSize = delivered == claim.Payments.Count ? Math.Min(batchSize * 2, 256) : perPartner * 2;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: what was claimed and not delivered is due again when its claim expires.
+        }
+        catch (Exception exception) when (exception is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            LogLaneFailed(exception, partnerAccountId);
+        }
+        finally
+        {
+            if (holdingLane)
+            {
+                lanes.Leave(partnerAccountId);
+            }
+        }
+    }
+
+    private async Task<Claim> ClaimAsync(string partnerAccountId, int batchSize, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var token = Guid.NewGuid();
+        var expiresAt = now + options.Value.ClaimLease;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var candidates = await db.Payments.Where(IsDue(now))
+            .Where(p => p.PartnerAccountId == partnerAccountId && p.Partner!.IsActive)
+            .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
+            .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return new Claim(token, expiresAt, []);
+        }
+
+        // Compare-and-set: a row changes hands only if it is still due, so two passes can never both own it.
+        await db.Payments.Where(p => candidates.Contains(p.Id)).Where(IsDue(now))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(p => p.Status, PaymentStatus.Delivering)
+                .SetProperty(p => p.ClaimToken, token)
+                .SetProperty(p => p.ClaimExpiresAtUtc, expiresAt), cancellationToken);
+        var claimed = await db.Payments.AsNoTracking().Include(p => p.Partner)
+            .Where(p => p.ClaimToken == token).OrderBy(p => p.Id).ToListAsync(cancellationToken);
+        return new Claim(token, expiresAt, claimed);
+    }
+
+    private async Task<bool> HasDueAsync(string partnerAccountId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Payments.Where(IsDue(Now))
+            .AnyAsync(p => p.PartnerAccountId == partnerAccountId && p.Partner!.IsActive, cancellationToken);
+    }
+
+    /// <summary>Delivers one claimed payment and reports the outcome; true when the partner took it.</summary>
+    private async Task<bool> DeliverAsync(Payment payment, Claim claim, DeliveryRecorder recorder, CancellationToken cancellationToken)
+    {
+        await lanes.InFlight.WaitAsync(cancellationToken);
+        try
+        {
+            var startedAt = Now;
+            if (claim.ExpiresAtUtc - startedAt < options.Value.DeliveryTimeout + s_claimMargin)
+            {
+                recorder.Add(new DeliveryReport(payment.Id, claim.Token, startedAt, TimeSpan.Zero, null));
+                return false;
+            }
+
+            var partner = payment.Partner!;
+            var stopwatch = Stopwatch.StartNew();
+            NotificationResult result;
+            try
+            {
+                result = await _notifiers[partner.NotifyMethod].SendAsync(PaymentNotice.For(payment, partner), cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // A notifier's own bug must not take the lane down; the payment is retried and the error kept.
+                LogNotifierFailed(exception, payment.Id);
+                result = new NotificationResult(
+                    partner.NotifyMethod == Partners.NotifyMethod.Api ? DeliveryChannel.Webhook : DeliveryChannel.Email,
+                    partner.ContactPath, DeliveryOutcome.TransientFailure, $"Unexpected error: {exception.Message}");
+            }
+
+            recorder.Add(new DeliveryReport(payment.Id, claim.Token, startedAt, stopwatch.Elapsed, result));
+            if (!result.Delivered)
+            {
+                LogAttemptFailed(payment.Id, partner.AccountId, result.Error);
+            }
+
+            return result.Delivered;
+        }
+        finally
+        {
+            lanes.InFlight.Release();
+        }
+    }
+
+    private sealed record Claim(Guid Token, DateTime ExpiresAtUtc, List<Payment> Payments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of payment {PaymentId} to {Partner} failed: {Error}")]
+    private partial void LogAttemptFailed(long paymentId, string partner, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The notifier threw while delivering payment {PaymentId}")]
+    private partial void LogNotifierFailed(Exception exception, long paymentId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The delivery lane of {Partner} stopped on a database error; the next pass resumes it")]
+    private partial void LogLaneFailed(Exception exception, string partner);
+}

@@ -1,0 +1,83 @@
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Options;
+using MoMo.Portal.Data;
+using MoMo.Portal.Notifiers;
+
+namespace MoMo.Portal.Routing;
+
+public static class RoutingExtensions
+{
+    /// <summary>
+    /// The router, its notifiers and Hangfire on SQLite under the data directory. Hangfire's SQLite storage guards
+    /// job fetching with an in-process lock only: run one Hangfire server per hangfire.db file.
+    /// </summary>
+    public static WebApplicationBuilder AddPaymentRouting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+
+        builder.Services.AddHttpClient(WebhookNotifier.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var allowPrivate = services.GetRequiredService<IOptions<RoutingOptions>>().Value.AllowPrivateNetworks;
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                    ConnectCallback = (context, token) => OutboundAddressPolicy.ConnectAsync(context.DnsEndPoint, allowPrivate, token),
+                };
+            })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // The handler (and its connection pool) lives as long as the app; PooledConnectionLifetime picks up DNS changes.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        builder.Services.AddSingleton<IPartnerNotifier, WebhookNotifier>();
+        builder.Services.AddSingleton<IPartnerNotifier, EmailNotifier>();
+
+        builder.Services.AddSingleton<DeliveryLanes>();
+        builder.Services.AddSingleton<RouterSignal>();
+        builder.Services.AddSingleton<PaymentRouter>();
+        builder.Services.AddTransient<RoutePaymentsJob>();
+
+        builder.Services.AddHangfire((services, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseSQLiteStorage(services.GetRequiredService<DataDirectory>().File("hangfire.db"), new SQLiteStorageOptions
+            {
+                // The default 15 s poll would start the 15-second recurring job up to 20 s late.
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            }));
+
+        var routing = builder.Configuration.GetSection(RoutingOptions.Section).Get<RoutingOptions>() ?? new RoutingOptions();
+        if (routing.RunBackgroundJobs)
+        {
+            builder.Services.AddHangfireServer(server =>
+            {
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                server.WorkerCount = 2;
+            });
+            builder.Services.AddHostedService<RouterBackgroundService>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Registers the recurring job and maps the dashboard at /hangfire for Admins.</summary>
+    public static WebApplication UsePaymentRouting(this WebApplication app)
+    {
+        var cron = app.Services.GetRequiredService<IOptions<RoutingOptions>>().Value.Cron;
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<RoutePaymentsJob>(
+            RoutePaymentsJob.Id, job => job.RunAsync(CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new AdminDashboardAuthorization()],
+            AppPath = "/",
+            DashboardTitle = "MoMo Portal jobs",
+        }).RequireAuthorization(policy => policy.RequireRole(Roles.Admin));
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using MoMo.Portal.Payments;
+
+namespace MoMo.Portal.Routing;
+
+/// <summary>The <c>Routing</c> configuration section.</summary>
+public sealed class RoutingOptions : IValidatableObject
+{
+    public const string Section = "Routing";
+
+    /// <summary>When the recurring <c>route-payments</c> job runs (Hangfire cron; six fields allow seconds).</summary>
+    [Required]
+    public string Cron { get; set; } = "*/15 * * * * *";
+
+    /// <summary>Deliveries in flight at once in this process, over all partners.</summary>
+    [Range(1, 1024)]
+    public int MaxParallelDeliveries { get; set; } = 16;
+
+    /// <summary>Deliveries in flight at once to one partner, so a slow partner holds only its own lane.</summary>
+    [Range(1, 256)]
+    public int MaxPerPartner { get; set; } = 4;
+
+    /// <summary>How long one webhook or e-mail may take before it counts as a (transient) failure.</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Delays between attempts; N delays mean N+1 attempts (see <see cref="Payments.RetrySchedule"/>).</summary>
+    public string RetrySchedule { get; set; } = Payments.RetrySchedule.Default;
+
+    /// <summary>
+    /// How long a router pass owns the payments it claimed. If the process dies, its payments are delivered by the
+    /// next pass after this time, with the same webhook-id.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Allow webhooks to loopback, private and link-local addresses (Development and tests only).</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Run the Hangfire server and the router in this process. Off for a process that should only serve.</summary>
+    public bool RunBackgroundJobs { get; set; } = true;
+
+    public RetrySchedule Schedule() => Payments.RetrySchedule.Parse(RetrySchedule);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Payments.RetrySchedule.TryParse(RetrySchedule, out _, out var error))
+        {
+            yield return new ValidationResult($"Routing:RetrySchedule: {error}", [nameof(RetrySchedule)]);
+        }
+
+        if (DeliveryTimeout <= TimeSpan.Zero || DeliveryTimeout > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("Routing:DeliveryTimeout must be between 0 and 5 minutes.", [nameof(DeliveryTimeout)]);
+        }
+
+        if (ClaimLease < DeliveryTimeout * 2)
+        {
+            yield return new ValidationResult("Routing:ClaimLease must be at least twice Routing:DeliveryTimeout.", [nameof(ClaimLease)]);
+        }
+    }
+}
