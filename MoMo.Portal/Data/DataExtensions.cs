@@ -39,8 +39,11 @@ public static class DataExtensions
                                ?? SqliteDatabase.DefaultConnectionString(dataDirectory.Path);
         SqliteDatabase.EnsureDirectoryFor(connectionString);
         var connectionSetup = new SqliteConnectionSetup(options.SqliteBusyTimeoutMs);
+        // Microsoft.Data.Sqlite retries a busy statement on its own until the command timeout (30 s by default) runs
+        // out, on top of SQLite's busy_timeout; matching the two makes the busy timeout the real limit.
+        var commandTimeout = Math.Max(1, (int)Math.Ceiling(options.SqliteBusyTimeoutMs / 1000.0));
         builder.Services.AddDbContextFactory<PortalDbContext>(db => db
-            .UseSqlite(connectionString)
+            .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(commandTimeout))
             .AddInterceptors(connectionSetup));
         return builder;
     }
@@ -50,6 +53,8 @@ public static class DataExtensions
     {
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        // Building an index over millions of payments takes longer than any request may.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         await SqliteDatabase.EnableWriteAheadLogAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }

@@ -46,7 +46,8 @@ public sealed class EmailNotifier(IOptions<SmtpOptions> smtp, IOptions<RoutingOp
 
             var reply = await client.SendAsync(Message(notice, options), timeout.Token);
             await client.DisconnectAsync(quit: true, timeout.Token);
-            return Result(notice, DeliveryOutcome.Delivered, null, reply);
+            // MailKit hands back the text of the server's 250 reply to DATA; anything else would have thrown.
+            return Result(notice, DeliveryOutcome.Delivered, null, $"250 {reply}");
         }
         catch (SmtpCommandException exception)
         {
