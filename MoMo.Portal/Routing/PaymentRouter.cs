@@ -64,7 +64,8 @@ public sealed partial class PaymentRouter(
             .Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
                         && p.Partner!.IsActive && !busy.Contains(p.PartnerAccountId))
             .MinAsync(p => p.NextAttemptAtUtc, cancellationToken);
-        var claimExpiry = await db.Payments.Where(p => p.Status == PaymentStatus.Delivering)
+        var claimExpiry = await db.Payments
+            .Where(p => p.Status == PaymentStatus.Delivering && p.Partner!.IsActive && !busy.Contains(p.PartnerAccountId))
             .MinAsync(p => p.ClaimExpiresAtUtc, cancellationToken);
         var next = new[] { nextAttempt, claimExpiry }.Where(t => t.HasValue).Min();
         return next is { } at ? (at > Now ? at - Now : TimeSpan.Zero) : TimeSpan.MaxValue;
