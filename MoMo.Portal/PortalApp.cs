@@ -70,13 +70,15 @@ public static class PortalApp
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseHttpsRedirection();
+        app.UseSecurityHeaders();
         app.UseAntiforgery();
 
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         app.MapControllers();
         app.UsePaymentRouting();
         app.MapDevelopmentWebhookReceiver();
-        app.MapStaticAssets();
+        app.MapPaymentExport();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;

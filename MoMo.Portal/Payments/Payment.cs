@@ -166,6 +166,24 @@ public sealed class Payment
         return true;
     }
 
+    /// <summary>
+    /// Staff asked to send a delivered payment again (the partner lost it): it becomes due now, with the same
+    /// delivery id so the partner can tell it is a repeat. Returns false for a payment that is not delivered.
+    /// </summary>
+    public bool ScheduleResend(string requestedBy, DateTime nowUtc)
+    {
+        if (Status != PaymentStatus.Delivered)
+        {
+            return false;
+        }
+
+        Status = PaymentStatus.RetryScheduled;
+        ScheduleStep = 0;
+        NextAttemptAtUtc = nowUtc;
+        RetryRequestedBy = requestedBy;
+        return true;
+    }
+
     /// <summary>Gives up on delivery; staff see the payment as errored with <paramref name="error"/>.</summary>
     public void MarkErrored(string error)
     {

@@ -43,7 +43,12 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         payment.HasIndex(p => new { p.Status, p.NextAttemptAtUtc });
         payment.HasIndex(p => new { p.PartnerAccountId, p.Status, p.NextAttemptAtUtc });
         payment.HasIndex(p => p.ClaimToken);
+        // The portal's list filters and sorts by each of these.
         payment.HasIndex(p => p.ReceivedAtUtc);
+        payment.HasIndex(p => new { p.Status, p.ReceivedAtUtc });
+        payment.HasIndex(p => new { p.BankCode, p.ReceivedAtUtc });
+        payment.HasIndex(p => new { p.Currency, p.AmountMinor });
+        payment.HasIndex(p => new { p.Currency, p.ReceivedAtUtc });
         payment.HasIndex(p => new { p.PartnerAccountId, p.ReceivedAtUtc });
         payment.HasIndex(p => new { p.PayerId, p.ReceivedAtUtc });
     }

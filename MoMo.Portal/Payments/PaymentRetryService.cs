@@ -31,14 +31,24 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
     }
 
     /// <summary>Retries every errored payment.</summary>
-    public async Task<RetryOutcome> RetryAllErroredAsync(string actor, CancellationToken cancellationToken)
+    public Task<RetryOutcome> RetryAllErroredAsync(string actor, CancellationToken cancellationToken) =>
+        RetryAllErroredAsync(new PaymentFilter(), actor, cancellationToken);
+
+    /// <summary>How many errored payments <see cref="RetryAllErroredAsync(PaymentFilter, string, CancellationToken)"/> would retry.</summary>
+    public async Task<int> CountErroredAsync(PaymentFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Errored(db, filter).CountAsync(cancellationToken);
+    }
+
+    /// <summary>Retries every errored payment that matches <paramref name="filter"/>.</summary>
+    public async Task<RetryOutcome> RetryAllErroredAsync(PaymentFilter filter, string actor, CancellationToken cancellationToken)
     {
         var retried = 0;
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var payments = await db.Payments.Where(p => p.Status == PaymentStatus.Errored)
-                .OrderBy(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
+            var payments = await Errored(db, filter).OrderBy(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
             if (payments.Count == 0)
             {
                 return new RetryOutcome(retried, 0, 0);
@@ -48,6 +58,27 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
             await db.SaveChangesAsync(cancellationToken);
         }
     }
+
+    /// <summary>Sends a delivered payment again, on a staff member's request; false when it is not delivered.</summary>
+    public async Task<bool> ResendAsync(long paymentId, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var payment = await db.Payments.SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (payment is null || !payment.ScheduleResend(actor, now))
+        {
+            return false;
+        }
+
+        db.AuditEntries.Add(AuditEntry.Record(actor, "payment.resend", "Payment",
+            paymentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new { Status = PaymentStatus.Delivered }, new { payment.Status, payment.NextAttemptAtUtc }, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    private static IQueryable<Payment> Errored(PortalDbContext db, PaymentFilter filter) =>
+        filter.Apply(db.Payments).Where(p => p.Status == PaymentStatus.Errored);
 
     private int Retry(PortalDbContext db, List<Payment> payments, string actor)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MoMo.Portal.Components.Account;
@@ -39,8 +40,29 @@ public static class IdentityExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
+        // Every page requires a signed-in user unless it says otherwise (the sign-in pages, the bank API).
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.CanOperate, policy => policy.RequireRole(Roles.Admin, Roles.Operator))
+            .AddPolicy(Policies.IsAdmin, policy => policy.RequireRole(Roles.Admin));
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            // Behind HTTPS in production; plain http only on a developer's or a test's loopback.
+            cookie.Cookie.SecurePolicy = builder.Environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.SecurePolicy = builder.Environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
         builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
         builder.Services.AddScoped<UserAccounts>();
+        builder.Services.AddScoped<StaffActor>();
         return builder;
     }
 }

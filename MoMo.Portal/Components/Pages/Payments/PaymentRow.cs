@@ -1,0 +1,37 @@
+using System.Linq.Expressions;
+using MoMo.Portal.Payments;
+
+namespace MoMo.Portal.Components.Pages.Payments;
+
+/// <summary>One line of the payments list.</summary>
+public sealed record PaymentRow(
+    long Id, DateTime ReceivedAtUtc, string BankCode, string? BankReference, string PayerId, string PartnerAccountId,
+    long AmountMinor, string Currency, PaymentStatus Status, bool Held, int AttemptCount, string? LastError)
+{
+    public string Amount => Money.Format(AmountMinor, Currency);
+
+    public static readonly Expression<Func<Payment, PaymentRow>> Projection = p => new PaymentRow(
+        p.Id, p.ReceivedAtUtc, p.BankCode, p.BankReference, p.PayerId, p.PartnerAccountId, p.AmountMinor, p.Currency,
+        p.Status, (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled) && !p.Partner!.IsActive,
+        p.AttemptCount, p.LastError);
+
+    /// <summary>Sorts by a grid column; every sortable column has an index.</summary>
+    public static IQueryable<Payment> Sort(IQueryable<Payment> payments, string? column, bool descending) => column switch
+    {
+        nameof(Id) => descending ? payments.OrderByDescending(p => p.Id) : payments.OrderBy(p => p.Id),
+        nameof(PartnerAccountId) => descending
+            ? payments.OrderByDescending(p => p.PartnerAccountId).ThenByDescending(p => p.ReceivedAtUtc)
+            : payments.OrderBy(p => p.PartnerAccountId).ThenBy(p => p.ReceivedAtUtc),
+        nameof(PayerId) => descending
+            ? payments.OrderByDescending(p => p.PayerId).ThenByDescending(p => p.ReceivedAtUtc)
+            : payments.OrderBy(p => p.PayerId).ThenBy(p => p.ReceivedAtUtc),
+        nameof(Status) => descending
+            ? payments.OrderByDescending(p => p.Status).ThenByDescending(p => p.NextAttemptAtUtc)
+            : payments.OrderBy(p => p.Status).ThenBy(p => p.NextAttemptAtUtc),
+        nameof(Amount) => descending
+            ? payments.OrderByDescending(p => p.Currency).ThenByDescending(p => p.AmountMinor)
+            : payments.OrderBy(p => p.Currency).ThenBy(p => p.AmountMinor),
+        nameof(ReceivedAtUtc) when !descending => payments.OrderBy(p => p.ReceivedAtUtc).ThenBy(p => p.Id),
+        _ => payments.OrderByDescending(p => p.ReceivedAtUtc).ThenByDescending(p => p.Id),
+    };
+}

@@ -1,0 +1,11 @@
+namespace MoMo.Portal.Data;
+
+/// <summary>Authorization policies, checked on the server for every action whatever the page shows.</summary>
+public static class Policies
+{
+    /// <summary>Admins and Operators: change partners and payers, retry payments.</summary>
+    public const string CanOperate = "CanOperate";
+
+    /// <summary>Admins only: banks, users, secrets, Hangfire.</summary>
+    public const string IsAdmin = "IsAdmin";
+}

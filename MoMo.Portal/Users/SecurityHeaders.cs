@@ -1,0 +1,30 @@
+namespace MoMo.Portal.Users;
+
+/// <summary>Response headers that keep the portal out of frames, stop MIME sniffing and limit what pages may load.</summary>
+internal static class SecurityHeaders
+{
+    // MudBlazor sets inline styles and Blazor writes an inline import map, hence 'unsafe-inline'; everything else
+    // must come from the portal itself, and the circuit's WebSocket goes back to it.
+    private const string ContentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; " +
+        "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            if (!headers.ContainsKey("Content-Security-Policy"))
+            {
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            }
+
+            return Task.CompletedTask;
+        });
+        await next();
+    });
+}
