@@ -1,4 +1,4 @@
-using System;
+﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -446,9 +446,24 @@ namespace MoMo.Portal.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Payments_BankCode_ReceivedAtUtc",
+                table: "Payments",
+                columns: new[] { "BankCode", "ReceivedAtUtc" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Payments_ClaimToken",
                 table: "Payments",
                 column: "ClaimToken");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_Currency_AmountMinor",
+                table: "Payments",
+                columns: new[] { "Currency", "AmountMinor" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_Currency_ReceivedAtUtc",
+                table: "Payments",
+                columns: new[] { "Currency", "ReceivedAtUtc" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Payments_DeliveryId",
@@ -486,6 +501,11 @@ namespace MoMo.Portal.Data.Migrations
                 name: "IX_Payments_Status_NextAttemptAtUtc",
                 table: "Payments",
                 columns: new[] { "Status", "NextAttemptAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_Status_ReceivedAtUtc",
+                table: "Payments",
+                columns: new[] { "Status", "ReceivedAtUtc" });
         }
 
         /// <inheritdoc />
