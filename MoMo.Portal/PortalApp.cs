@@ -24,6 +24,7 @@ public static class PortalApp
         builder.AddPaymentRouting();
         builder.Services.AddSingleton<BankService>();
         builder.Services.AddSingleton<PartnerService>();
+        builder.Services.AddSingleton<PartnerTester>();
         builder.Services.AddSingleton<PayerService>();
         builder.Services.AddSingleton<PaymentRetryService>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

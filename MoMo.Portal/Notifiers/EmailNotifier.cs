@@ -74,7 +74,8 @@ public sealed class EmailNotifier(IOptions<SmtpOptions> smtp, IOptions<RoutingOp
         var message = new MimeMessage
         {
             MessageId = $"{notice.DeliveryId}@momo-portal",
-            Subject = $"Payment received: {notice.Amount} {notice.Currency} from {notice.PayerId}",
+            Subject = (notice.Type == PaymentNotice.PaymentReceived ? "" : "[TEST] ") +
+                      $"Payment received: {notice.Amount} {notice.Currency} from {notice.PayerId}",
         };
         message.From.Add(MailboxAddress.Parse(options.From));
         message.To.Add(new MailboxAddress(notice.PartnerName, notice.Contact));

@@ -41,4 +41,65 @@ public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory,
         await db.SaveChangesAsync(cancellationToken);
         return ChangeResult<Partner>.Success(partner);
     }
+
+    /// <summary>Changes a partner's name, channel, contact and whether it receives payments (held while disabled).</summary>
+    public async Task<ChangeResult<Partner>> UpdateAsync(
+        string accountId, string name, NotifyMethod method, string contactPath, bool isActive, string actor,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var partner = await db.Partners.SingleOrDefaultAsync(p => p.AccountId == accountId, cancellationToken);
+        if (partner is null)
+        {
+            return ChangeResult<Partner>.Failure("AccountId", $"There is no partner '{accountId}'.");
+        }
+
+        var errors = PartnerRules.Validate(accountId, name, method, contactPath, partner.WebhookSecret);
+        if (errors.Count > 0)
+        {
+            return ChangeResult<Partner>.Failure(errors);
+        }
+
+        var before = new { partner.Name, partner.NotifyMethod, partner.ContactPath, partner.IsActive };
+        partner.Name = name;
+        partner.NotifyMethod = method;
+        partner.ContactPath = contactPath;
+        partner.IsActive = isActive;
+        var after = new { partner.Name, partner.NotifyMethod, partner.ContactPath, partner.IsActive };
+        var action = before.IsActive == isActive ? "partner.update" : isActive ? "partner.enable" : "partner.disable";
+        db.AuditEntries.Add(AuditEntry.Record(actor, action, "Partner", accountId, before, after, clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        return ChangeResult<Partner>.Success(partner);
+    }
+
+    /// <summary>Replaces the webhook secret; the partner must switch to the new one to keep verifying signatures.</summary>
+    public async Task<string?> RotateSecretAsync(string accountId, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var partner = await db.Partners.SingleOrDefaultAsync(p => p.AccountId == accountId, cancellationToken);
+        if (partner is null)
+        {
+            return null;
+        }
+
+        partner.WebhookSecret = WebhookSecrets.Generate();
+        // The audit log says that the secret changed, never what it is.
+        db.AuditEntries.Add(AuditEntry.Record(actor, "partner.secret.rotate", "Partner", accountId, null, null, clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        return partner.WebhookSecret;
+    }
+
+    /// <summary>The webhook secret, for an Admin to hand to the partner; each reveal is audited.</summary>
+    public async Task<string?> RevealSecretAsync(string accountId, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var secret = await db.Partners.Where(p => p.AccountId == accountId).Select(p => p.WebhookSecret).SingleOrDefaultAsync(cancellationToken);
+        if (secret is not null)
+        {
+            db.AuditEntries.Add(AuditEntry.Record(actor, "partner.secret.reveal", "Partner", accountId, null, null, clock.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return secret;
+    }
 }

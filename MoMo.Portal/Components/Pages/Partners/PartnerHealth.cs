@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data;
+using MoMo.Portal.Partners;
+using MoMo.Portal.Payments;
+
+namespace MoMo.Portal.Components.Pages.Partners;
+
+/// <summary>A partner as the partners list shows it, with how its deliveries are going.</summary>
+public sealed record PartnerHealth(
+    string AccountId, string Name, NotifyMethod NotifyMethod, string ContactPath, bool IsActive, DateTime CreatedAtUtc,
+    DateTime? LastSuccessUtc, int ConsecutiveFailures, int Waiting, int Errored)
+{
+    public static async Task<List<PartnerHealth>> LoadAsync(PortalDbContext db, string? search, CancellationToken cancellationToken)
+    {
+        var partners = db.Partners.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim();
+            partners = partners.Where(p => p.AccountId.Contains(term) || p.Name.Contains(term));
+        }
+
+        var list = await partners.OrderBy(p => p.AccountId).Take(500).ToListAsync(cancellationToken);
+        var ids = list.Select(p => p.AccountId).ToList();
+        var counts = await db.Payments.Where(p => ids.Contains(p.PartnerAccountId)
+                                                  && (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled
+                                                      || p.Status == PaymentStatus.Delivering || p.Status == PaymentStatus.Errored))
+            .GroupBy(p => new { p.PartnerAccountId, Errored = p.Status == PaymentStatus.Errored })
+            .Select(g => new { g.Key.PartnerAccountId, g.Key.Errored, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var lastSuccess = await (from a in db.DeliveryAttempts
+                                 join p in db.Payments on a.PaymentId equals p.Id
+                                 where ids.Contains(p.PartnerAccountId) && a.Outcome == DeliveryOutcome.Delivered
+                                 group a by p.PartnerAccountId into g
+                                 select new { PartnerAccountId = g.Key, At = g.Max(a => a.StartedAtUtc) })
+            .ToDictionaryAsync(x => x.PartnerAccountId, x => (DateTime?)x.At, cancellationToken);
+        var consecutiveFailures = new Dictionary<string, int>();
+        foreach (var id in ids)
+        {
+            var since = lastSuccess.GetValueOrDefault(id) ?? DateTime.MinValue;
+            consecutiveFailures[id] = await (from a in db.DeliveryAttempts
+                                             join p in db.Payments on a.PaymentId equals p.Id
+                                             where p.PartnerAccountId == id && a.Outcome != DeliveryOutcome.Delivered && a.StartedAtUtc > since
+                                             select a.Id).CountAsync(cancellationToken);
+        }
+
+        return list.Select(p =>
+        {
+            var last = lastSuccess.GetValueOrDefault(p.AccountId);
+            return new PartnerHealth(p.AccountId, p.Name, p.NotifyMethod, p.ContactPath, p.IsActive, p.CreatedAtUtc, last,
+                consecutiveFailures[p.AccountId],
+                counts.Where(c => c.PartnerAccountId == p.AccountId && !c.Errored).Sum(c => c.Count),
+                counts.Where(c => c.PartnerAccountId == p.AccountId && c.Errored).Sum(c => c.Count));
+        }).ToList();
+    }
+}
