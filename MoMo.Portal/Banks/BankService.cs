@@ -47,6 +47,42 @@ public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         await db.SaveChangesAsync(cancellationToken);
         return ChangeResult<NewBank>.Success(new NewBank(bank, apiKey));
     }
+
+    public async Task<bool> SetActiveAsync(string code, bool active, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bank = await db.Banks.SingleOrDefaultAsync(b => b.Code == code, cancellationToken);
+        if (bank is null)
+        {
+            return false;
+        }
+
+        var before = new { bank.IsActive };
+        bank.IsActive = active;
+        db.AuditEntries.Add(AuditEntry.Record(actor, active ? "bank.enable" : "bank.disable", "Bank", code, before,
+            new { bank.IsActive }, clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Replaces the bank's API key at once; the new key is returned once and stored only hashed.</summary>
+    public async Task<string?> RotateApiKeyAsync(string code, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bank = await db.Banks.SingleOrDefaultAsync(b => b.Code == code, cancellationToken);
+        if (bank is null)
+        {
+            return null;
+        }
+
+        var before = new { bank.ApiKeyHint };
+        var apiKey = BankApiKeys.Generate();
+        bank.SetApiKey(apiKey);
+        db.AuditEntries.Add(AuditEntry.Record(actor, "bank.key.rotate", "Bank", code, before, new { bank.ApiKeyHint },
+            clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        return apiKey;
+    }
 }
 
 /// <summary>A bank just created, with the API key that is never shown again.</summary>

@@ -108,8 +108,7 @@ internal static class ReferenceDataCommands
             }
 
             await context.PrepareDatabaseAsync(cancellationToken);
-            await using var scope = context.Services.CreateAsyncScope();
-            var result = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(
+            var result = await context.Services.GetRequiredService<UserAccounts>().CreateAsync(
                 parsed.GetRequiredValue(email), parsed.GetRequiredValue(role), secret, context.Actor);
             if (!result.Succeeded)
             {

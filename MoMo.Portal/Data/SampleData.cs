@@ -57,9 +57,8 @@ public static class SampleData
 
         if (includeAdmin)
         {
-            await using var scope = services.CreateAsyncScope();
             var password = GeneratePassword();
-            var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+            var accounts = services.GetRequiredService<UserAccounts>();
             if ((await accounts.CreateAsync(AdminEmail, Roles.Admin, password, Actor)).Succeeded)
             {
                 Report($"user    {AdminEmail}  role Admin  password (shown once): {password}");

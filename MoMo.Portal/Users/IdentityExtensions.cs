@@ -61,7 +61,7 @@ public static class IdentityExtensions
         });
 
         builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
-        builder.Services.AddScoped<UserAccounts>();
+        builder.Services.AddSingleton<UserAccounts>();
         builder.Services.AddScoped<StaffActor>();
         return builder;
     }
