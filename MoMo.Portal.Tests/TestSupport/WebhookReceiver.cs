@@ -81,7 +81,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
 
             context.Response.StatusCode = reply.Status;
-            await context.Response.WriteAsync(reply.Body ?? "", context.RequestAborted);
+            if (reply.Body is { Length: > 0 } text)
+            {
+                await context.Response.WriteAsync(text, context.RequestAborted);
+            }
         }
         finally
         {

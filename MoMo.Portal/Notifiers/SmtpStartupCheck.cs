@@ -23,7 +23,7 @@ internal static class SmtpStartupCheck
         }
 
         var emailPartners = await db.Partners.Where(p => p.NotifyMethod == NotifyMethod.Email && p.IsActive)
-            .Select(p => p.AccountId).Take(3).ToListAsync();
+            .OrderBy(p => p.AccountId).Select(p => p.AccountId).Take(3).ToListAsync();
         if (emailPartners.Count > 0)
         {
             throw new InvalidOperationException(
