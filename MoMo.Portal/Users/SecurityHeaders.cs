@@ -18,10 +18,8 @@ internal static class SecurityHeaders
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            if (!headers.ContainsKey("Content-Security-Policy"))
-            {
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            }
+            // Replaces Blazor's own "frame-ancestors 'self'", which this policy tightens.
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
 
             return Task.CompletedTask;
         });

@@ -1,0 +1,117 @@
+using System.Net;
+using MoMo.Portal.Data;
+using MoMo.Portal.Tests.TestSupport;
+using MoMo.Portal.Users;
+
+namespace MoMo.Portal.Tests.Components;
+
+/// <summary>Sign-in and roles, checked through the real HTTP pipeline.</summary>
+public sealed class AccessTests(PortalFactory portal) : IClassFixture<PortalFactory>, IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var accounts = portal.Services.GetRequiredService<UserAccounts>();
+        foreach (var role in Roles.All)
+        {
+            await accounts.CreateAsync($"{role.ToLowerInvariant()}@momo.test", role, Password, "test");
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/payments")]
+    [InlineData("/payments/1")]
+    [InlineData("/payments/export.csv")]
+    [InlineData("/partners")]
+    [InlineData("/payers")]
+    [InlineData("/intake")]
+    [InlineData("/audit")]
+    [InlineData("/banks")]
+    [InlineData("/users")]
+    [InlineData("/hangfire")]
+    [InlineData("/Account/Manage")]
+    public async Task Anonymous_visitors_are_sent_to_sign_in(string path)
+    {
+        var response = await SignIn.Anonymous(portal).GetAsync(path, Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/Login", response.Headers.Location?.AbsolutePath ?? response.Headers.Location?.OriginalString, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_and_the_bank_api_description_are_public()
+    {
+        var client = SignIn.Anonymous(portal);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Login", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task There_is_no_public_registration()
+    {
+        var response = await SignIn.Anonymous(portal).GetAsync("/Account/Register", Ct);
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("viewer@momo.test", "/payments", HttpStatusCode.OK)]
+    [InlineData("viewer@momo.test", "/banks", HttpStatusCode.Redirect)]
+    [InlineData("viewer@momo.test", "/users", HttpStatusCode.Redirect)]
+    [InlineData("viewer@momo.test", "/hangfire", HttpStatusCode.Redirect)]
+    [InlineData("operator@momo.test", "/partners", HttpStatusCode.OK)]
+    [InlineData("operator@momo.test", "/banks", HttpStatusCode.Redirect)]
+    [InlineData("operator@momo.test", "/hangfire", HttpStatusCode.Redirect)]
+    [InlineData("admin@momo.test", "/banks", HttpStatusCode.OK)]
+    [InlineData("admin@momo.test", "/users", HttpStatusCode.OK)]
+    [InlineData("admin@momo.test", "/hangfire", HttpStatusCode.OK)]
+    public async Task Each_role_reaches_exactly_its_pages(string email, string path, HttpStatusCode expected)
+    {
+        var client = await SignIn.AsAsync(portal, email, Password);
+
+        var response = await client.GetAsync(path, Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Redirect)
+        {
+            Assert.Contains("AccessDenied", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_and_five_lock_the_account()
+    {
+        var accounts = portal.Services.GetRequiredService<UserAccounts>();
+        await accounts.CreateAsync("locked@momo.test", Roles.Viewer, Password, "test");
+        var client = SignIn.Anonymous(portal);
+
+        var first = await SignIn.PostLoginAsync(client, "locked@momo.test", "wrong password!");
+        for (var i = 0; i < 4; i++)
+        {
+            await SignIn.PostLoginAsync(client, "locked@momo.test", "wrong password!");
+        }
+
+        var withRightPassword = await SignIn.PostLoginAsync(client, "locked@momo.test", Password);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains("Invalid login attempt", await first.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, withRightPassword.StatusCode);
+        Assert.Contains("Lockout", withRightPassword.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pages_carry_security_headers()
+    {
+        var response = await SignIn.Anonymous(portal).GetAsync("/Account/Login", Ct);
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+}
