@@ -47,6 +47,9 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Outside Development the host only serves published static assets; tests run from a build, so point it at
+        // the build's manifest (MudBlazor's _content/, blazor.web.js, the app's own files).
+        builder.UseStaticWebAssets();
         builder.UseSetting("MoMo:DataDirectory", _data.Path);
         foreach (var (key, value) in _settings)
         {

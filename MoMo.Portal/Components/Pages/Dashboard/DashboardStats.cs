@@ -27,7 +27,7 @@ public sealed record DashboardStats(
             return new StatusCounts(
                 rows.Sum(r => r.Count),
                 rows.Where(r => r.Status == PaymentStatus.Delivered).Sum(r => r.Count),
-                rows.Where(r => r.Status is PaymentStatus.RetryScheduled or PaymentStatus.Delivering or PaymentStatus.Received && r.IsActive).Sum(r => r.Count),
+                rows.Where(r => r.Status == PaymentStatus.RetryScheduled && r.IsActive).Sum(r => r.Count),
                 rows.Where(r => r.Status == PaymentStatus.Errored).Sum(r => r.Count),
                 rows.Where(r => r.Status is PaymentStatus.Received or PaymentStatus.RetryScheduled && !r.IsActive).Sum(r => r.Count));
         }
