@@ -74,9 +74,18 @@ public sealed class BrowserSession : IAsyncDisposable
         await page.FillAsync("#Input\\.Email", email);
         await page.FillAsync("#Input\\.Password", password);
         await page.ClickAsync("button[type=submit]:has-text('Log in')");
-        await page.WaitForSelectorAsync(".mud-appbar");
+        await WaitForInteractiveAsync(page);
         return page;
     }
+
+    /// <summary>Goes to a portal page and waits until its circuit is live, so clicks are not lost on the prerendered page.</summary>
+    public static async Task GoToAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await WaitForInteractiveAsync(page);
+    }
+
+    public static Task WaitForInteractiveAsync(IPage page) => page.WaitForSelectorAsync("[data-interactive=true]");
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {

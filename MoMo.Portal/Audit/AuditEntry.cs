@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace MoMo.Portal.Audit;
 
@@ -31,7 +32,10 @@ public sealed class AuditEntry
         Action = action,
         EntityType = entityType,
         EntityId = entityId,
-        Before = before is null ? null : JsonSerializer.Serialize(before),
-        After = after is null ? null : JsonSerializer.Serialize(after),
+        Before = before is null ? null : JsonSerializer.Serialize(before, s_json),
+        After = after is null ? null : JsonSerializer.Serialize(after, s_json),
     };
+
+    // Enums as their names ("Errored", not 4): the log is read by people.
+    private static readonly JsonSerializerOptions s_json = new() { Converters = { new JsonStringEnumConverter() } };
 }
