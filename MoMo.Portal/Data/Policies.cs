@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+
 namespace MoMo.Portal.Data;
 
 /// <summary>Authorization policies, checked on the server for every action whatever the page shows.</summary>
@@ -8,4 +10,10 @@ public static class Policies
 
     /// <summary>Admins only: banks, users, secrets, Hangfire.</summary>
     public const string IsAdmin = "IsAdmin";
+
+    public static void Configure(AuthorizationOptions options)
+    {
+        options.AddPolicy(CanOperate, policy => policy.RequireRole(Roles.Admin, Roles.Operator));
+        options.AddPolicy(IsAdmin, policy => policy.RequireRole(Roles.Admin));
+    }
 }

@@ -41,10 +41,11 @@ public static class IdentityExtensions
             .AddDefaultTokenProviders();
 
         // Every page requires a signed-in user unless it says otherwise (the sign-in pages, the bank API).
-        builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.CanOperate, policy => policy.RequireRole(Roles.Admin, Roles.Operator))
-            .AddPolicy(Policies.IsAdmin, policy => policy.RequireRole(Roles.Admin));
+        builder.Services.AddAuthorization(options =>
+        {
+            options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            Policies.Configure(options);
+        });
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.HttpOnly = true;
