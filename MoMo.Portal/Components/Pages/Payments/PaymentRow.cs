@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
 
 namespace MoMo.Portal.Components.Pages.Payments;
@@ -34,4 +36,16 @@ public sealed record PaymentRow(
         nameof(ReceivedAtUtc) when !descending => payments.OrderBy(p => p.ReceivedAtUtc).ThenBy(p => p.Id),
         _ => payments.OrderByDescending(p => p.ReceivedAtUtc).ThenByDescending(p => p.Id),
     };
+
+    /// <summary>One page of the payments list and the number of payments matching the filter: what the page shows.</summary>
+    public static async Task<(List<PaymentRow> Rows, int Total)> PageAsync(
+        PortalDbContext db, PaymentFilter filter, string? sortBy, bool descending, int page, int pageSize,
+        CancellationToken cancellationToken)
+    {
+        var payments = filter.Apply(db.Payments.AsNoTracking());
+        var total = await payments.CountAsync(cancellationToken);
+        var rows = await Sort(payments, sortBy, descending).Skip(page * pageSize).Take(pageSize)
+            .Select(Projection).ToListAsync(cancellationToken);
+        return (rows, total);
+    }
 }

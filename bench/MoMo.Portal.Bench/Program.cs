@@ -1,0 +1,14 @@
+using MoMo.Portal.Bench;
+
+// dotnet run -c Release --project bench/MoMo.Portal.Bench -- <benchmark> [options]; see README in docs/BENCHMARKS.md.
+return args.FirstOrDefault() switch
+{
+    "portal" => await PortalBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR]");
+    return 2;
+}
