@@ -27,6 +27,8 @@ public static class PortalApp
         builder.Services.AddSingleton<PartnerTester>();
         builder.Services.AddSingleton<PayerService>();
         builder.Services.AddSingleton<PaymentRetryService>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<MoMo.Portal.Components.Pages.Dashboard.DashboardCache>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         return builder;
