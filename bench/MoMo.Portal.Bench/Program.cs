@@ -4,11 +4,12 @@ using MoMo.Portal.Bench;
 return args.FirstOrDefault() switch
 {
     "portal" => await PortalBenchmark.RunAsync(args[1..]),
+    "seed-ingest" => await IngestSeed.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR]");
+    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR --key K [--n N]");
     return 2;
 }
