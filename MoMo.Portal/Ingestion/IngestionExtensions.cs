@@ -9,6 +9,7 @@ public static class IngestionExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<BankAuthenticator>();
         builder.Services.AddSingleton<IProofStore, DatabaseProofStore>();
+        builder.Services.AddSingleton<PaymentWriter>();
         builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddOpenApi(BankApiOpenApi.Configure);
         return builder;

@@ -13,6 +13,7 @@ public sealed partial class IngestionService(
     IDbContextFactory<PortalDbContext> dbFactory,
     BankAuthenticator authenticator,
     IProofStore proofStore,
+    PaymentWriter writer,
     RouterSignal router,
     TimeProvider clock,
     ILogger<IngestionService> logger)
@@ -70,34 +71,56 @@ public sealed partial class IngestionService(
                 return await RejectAsync(submission, IngestionRejection.UnknownReferences(instruction, payerKnown, partnerKnown));
             }
 
-            // The proof and the payment are one unit of work: one transaction, one sync, both or neither.
-            var proofKey = await proofStore.SaveAsync(submission.Request, db, CancellationToken.None);
-            var payment = Payment.Receive(submission.BankCode, instruction.PayerId, instruction.PartnerAccountId,
-                instruction.AmountMinor, instruction.Currency, instruction.BankReference, instruction.BankDateUtc,
-                fingerprint, proofKey, now);
-            db.Payments.Add(payment);
-            try
+            switch (await writer.WriteAsync(submission, instruction, fingerprint, now))
             {
-                await db.SaveChangesAsync(CancellationToken.None);
+                case WriteOutcome.Created created:
+                    LogReceived(created.Payment.Id, submission.BankCode, created.Payment.PartnerAccountId);
+                    router.Notify();
+                    return new IngestionResult.Created(created.Payment);
+                case WriteOutcome.Repeat repeat:
+                    return await RepeatAsync(submission, repeat.Earlier, fingerprint);
+                case WriteOutcome.Failed failed:
+                    LogStorageFailed(failed.Exception, submission.BankCode);
+                    return new IngestionResult.Unavailable(IngestionRejection.StorageUnavailable());
+                default:
+                    return await StoreIndividuallyAsync(db, submission, instruction, fingerprint, now);
             }
-            catch (DbUpdateException exception) when (DatabaseErrors.IsUniqueViolation(exception))
-            {
-                // Another request with the same transaction id committed first; answer as its repeat.
-                await using var fresh = await dbFactory.CreateDbContextAsync();
-                var winner = await FindByReferenceAsync(fresh, submission.BankCode, instruction.BankReference!)
-                             ?? throw new InvalidOperationException("A unique violation without a conflicting payment.", exception);
-                return await RepeatAsync(submission, winner, fingerprint);
-            }
-
-            LogReceived(payment.Id, submission.BankCode, payment.PartnerAccountId);
-            router.Notify();
-            return new IngestionResult.Created(payment);
         }
         catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             LogStorageFailed(exception, submission.BankCode);
             return new IngestionResult.Unavailable(IngestionRejection.StorageUnavailable());
         }
+    }
+
+    /// <summary>
+    /// Stores one payment in its own transaction, for when a batch met a concurrent writer: the unique index on
+    /// (bank, transaction id) decides, and the loser is answered as a repeat.
+    /// </summary>
+    private async Task<IngestionResult> StoreIndividuallyAsync(
+        PortalDbContext db, BankSubmission submission, PaymentInstruction instruction, string fingerprint, DateTime now)
+    {
+        // The proof and the payment are one unit of work: one transaction, one sync, both or neither.
+        var proofKey = await proofStore.SaveAsync(submission.Request, db, CancellationToken.None);
+        var payment = Payment.Receive(submission.BankCode, instruction.PayerId, instruction.PartnerAccountId,
+            instruction.AmountMinor, instruction.Currency, instruction.BankReference, instruction.BankDateUtc,
+            fingerprint, proofKey, now);
+        db.Payments.Add(payment);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException exception) when (DatabaseErrors.IsUniqueViolation(exception))
+        {
+            await using var fresh = await dbFactory.CreateDbContextAsync();
+            var winner = await FindByReferenceAsync(fresh, submission.BankCode, instruction.BankReference!)
+                         ?? throw new InvalidOperationException("A unique violation without a conflicting payment.", exception);
+            return await RepeatAsync(submission, winner, fingerprint);
+        }
+
+        LogReceived(payment.Id, submission.BankCode, payment.PartnerAccountId);
+        router.Notify();
+        return new IngestionResult.Created(payment);
     }
 
     private static Task<Payment?> FindByReferenceAsync(PortalDbContext db, string bankCode, string bankReference) =>

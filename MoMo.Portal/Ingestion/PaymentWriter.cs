@@ -1,0 +1,162 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data;
+using MoMo.Portal.Payments;
+
+namespace MoMo.Portal.Ingestion;
+
+/// <summary>
+/// Group commit for new payments: one writer takes every payment waiting to be stored, writes them with their proofs
+/// in one transaction, and answers each caller only after that transaction committed. With SQLite in WAL mode and
+/// synchronous=FULL the commit is the expensive part (one fsync); sharing it between up to <see cref="MaxBatch"/>
+/// payments keeps every acknowledged payment durable and multiplies throughput.
+/// </summary>
+public sealed partial class PaymentWriter : IAsyncDisposable
+{
+    public const int MaxBatch = 256;
+
+    private readonly Channel<PendingPayment> _queue =
+        Channel.CreateBounded<PendingPayment>(new BoundedChannelOptions(4 * MaxBatch) { SingleReader = true });
+
+    private readonly IDbContextFactory<PortalDbContext> _dbFactory;
+    private readonly IProofStore _proofStore;
+    private readonly ILogger<PaymentWriter> _logger;
+    private readonly Task _loop;
+
+    public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, IProofStore proofStore, ILogger<PaymentWriter> logger)
+    {
+        _dbFactory = dbFactory;
+        _proofStore = proofStore;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Stores the payment and its proof; completes once they are committed (or with why they were not).</summary>
+    public async Task<WriteOutcome> WriteAsync(
+        BankSubmission submission, PaymentInstruction instruction, string fingerprint, DateTime receivedAtUtc)
+    {
+        var pending = new PendingPayment(submission, instruction, fingerprint, receivedAtUtc);
+        await _queue.Writer.WriteAsync(pending);
+        return await pending.Completion.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<PendingPayment>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await WriteBatchAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingPayment> batch)
+    {
+        try
+        {
+            await using var db = await _dbFactory.CreateDbContextAsync();
+            var stored = await StoredAlreadyAsync(db, batch);
+            var added = new Dictionary<(string Bank, string Reference), Payment>();
+            var outcomes = new WriteOutcome[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (submission, instruction, fingerprint, receivedAtUtc) = batch[i];
+                if (instruction.BankReference is { } reference)
+                {
+                    var key = (submission.BankCode, reference);
+                    // A repeat of a payment stored earlier, or of one earlier in this very batch: answered with it.
+                    if (stored.TryGetValue(key, out var earlier) || added.TryGetValue(key, out earlier))
+                    {
+                        outcomes[i] = new WriteOutcome.Repeat(earlier);
+                        continue;
+                    }
+                }
+
+                var proofKey = await _proofStore.SaveAsync(submission.Request, db, CancellationToken.None);
+                var payment = Payment.Receive(submission.BankCode, instruction.PayerId, instruction.PartnerAccountId,
+                    instruction.AmountMinor, instruction.Currency, instruction.BankReference, instruction.BankDateUtc,
+                    fingerprint, proofKey, receivedAtUtc);
+                db.Payments.Add(payment);
+                if (instruction.BankReference is { } newReference)
+                {
+                    added[(submission.BankCode, newReference)] = payment;
+                }
+
+                outcomes[i] = new WriteOutcome.Created(payment);
+            }
+
+            await db.SaveChangesAsync(CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(outcomes[i]);
+            }
+        }
+        catch (DbUpdateException exception) when (DatabaseErrors.IsUniqueViolation(exception))
+        {
+            // Another process stored one of these first: let each request settle on its own, as before group commit.
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetResult(new WriteOutcome.WriteIndividually());
+            }
+        }
+        catch (Exception exception)
+        {
+            LogBatchFailed(exception, batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetResult(new WriteOutcome.Failed(exception));
+            }
+        }
+    }
+
+    private static async Task<Dictionary<(string, string), Payment>> StoredAlreadyAsync(PortalDbContext db, List<PendingPayment> batch)
+    {
+        var references = batch.Select(p => p.Instruction.BankReference).OfType<string>().Distinct().ToList();
+        if (references.Count == 0)
+        {
+            return [];
+        }
+
+        var banks = batch.Select(p => p.Submission.BankCode).Distinct().ToList();
+        var existing = await db.Payments.AsNoTracking()
+            .Where(p => banks.Contains(p.BankCode) && references.Contains(p.BankReference!))
+            .ToListAsync();
+        return existing.ToDictionary(p => (p.BankCode, p.BankReference!));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private sealed record PendingPayment(
+        BankSubmission Submission, PaymentInstruction Instruction, string Fingerprint, DateTime ReceivedAtUtc)
+    {
+        public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a batch of {Count} payments; each bank gets 503")]
+    private partial void LogBatchFailed(Exception exception, int count);
+}
+
+/// <summary>What became of a payment handed to <see cref="PaymentWriter"/>.</summary>
+public abstract record WriteOutcome
+{
+    /// <summary>Committed with its proof.</summary>
+    public sealed record Created(Payment Payment) : WriteOutcome;
+
+    /// <summary>Not stored: a payment with the same bank transaction id exists (the caller compares the content).</summary>
+    public sealed record Repeat(Payment Earlier) : WriteOutcome;
+
+    /// <summary>The batch met a concurrent writer; the caller stores this payment on its own.</summary>
+    public sealed record WriteIndividually : WriteOutcome;
+
+    /// <summary>The store failed; nothing of the batch was kept.</summary>
+    public sealed record Failed(Exception Exception) : WriteOutcome;
+}
