@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Audit;
 using MoMo.Portal.Data;
+using MoMo.Portal.Ingestion;
 
 namespace MoMo.Portal.Banks;
 
 /// <summary>Registers banks and their API keys.</summary>
-public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, ReferenceCache references, TimeProvider clock)
 {
     /// <summary>Adds a bank; the API key is generated when not given. The key is returned once and stored only hashed.</summary>
     public async Task<ChangeResult<NewBank>> CreateAsync(string code, string name, string? apiKey, string actor, CancellationToken cancellationToken)
@@ -45,6 +46,7 @@ public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         db.AuditEntries.Add(AuditEntry.Record(actor, "bank.create", "Bank", code, null,
             new { bank.Code, bank.Name, bank.ApiKeyHint, bank.IsActive }, now));
         await db.SaveChangesAsync(cancellationToken);
+        references.ForgetBank(code);
         return ChangeResult<NewBank>.Success(new NewBank(bank, apiKey));
     }
 
@@ -62,6 +64,7 @@ public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         db.AuditEntries.Add(AuditEntry.Record(actor, active ? "bank.enable" : "bank.disable", "Bank", code, before,
             new { bank.IsActive }, clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(cancellationToken);
+        references.ForgetBank(code);
         return true;
     }
 
@@ -81,6 +84,7 @@ public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         db.AuditEntries.Add(AuditEntry.Record(actor, "bank.key.rotate", "Bank", code, before, new { bank.ApiKeyHint },
             clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(cancellationToken);
+        references.ForgetBank(code);
         return apiKey;
     }
 }

@@ -1,11 +1,9 @@
-using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Banks;
-using MoMo.Portal.Data;
 
 namespace MoMo.Portal.Ingestion;
 
 /// <summary>Checks a bank's <c>X-Api-Key</c> against the stored hash.</summary>
-public sealed class BankAuthenticator(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class BankAuthenticator(ReferenceCache references)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
@@ -19,11 +17,7 @@ public sealed class BankAuthenticator(IDbContextFactory<PortalDbContext> dbFacto
             return IngestionRejection.MissingApiKey();
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var bank = await db.Banks.AsNoTracking()
-            .Where(b => b.Code == bankCode)
-            .Select(b => new { b.ApiKeyHash, b.IsActive })
-            .SingleOrDefaultAsync(cancellationToken);
+        var bank = await references.BankAsync(bankCode, cancellationToken);
 
         if (!BankApiKeys.Matches(apiKey, bank?.ApiKeyHash ?? s_decoyHash) || bank is null)
         {

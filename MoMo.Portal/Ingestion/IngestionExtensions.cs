@@ -7,6 +7,8 @@ public static class IngestionExtensions
     {
         builder.Services.AddControllers();
         builder.Services.AddProblemDetails();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ReferenceCache>();
         builder.Services.AddSingleton<BankAuthenticator>();
         builder.Services.AddSingleton<IProofStore, DatabaseProofStore>();
         builder.Services.AddSingleton<PaymentWriter>();

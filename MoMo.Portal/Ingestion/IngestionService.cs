@@ -12,6 +12,7 @@ namespace MoMo.Portal.Ingestion;
 public sealed partial class IngestionService(
     IDbContextFactory<PortalDbContext> dbFactory,
     BankAuthenticator authenticator,
+    ReferenceCache references,
     IProofStore proofStore,
     PaymentWriter writer,
     RouterSignal router,
@@ -58,14 +59,8 @@ public sealed partial class IngestionService(
         var fingerprint = instruction.Fingerprint();
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync();
-            if (instruction.BankReference is not null && await FindByReferenceAsync(db, submission.BankCode, instruction.BankReference) is { } earlier)
-            {
-                return await RepeatAsync(submission, earlier, fingerprint);
-            }
-
-            var payerKnown = await db.Payers.AnyAsync(p => p.Id == instruction.PayerId);
-            var partnerKnown = await db.Partners.AnyAsync(p => p.AccountId == instruction.PartnerAccountId);
+            // A repeated transaction id is recognised by the writer, against the database and within its batch.
+            var (payerKnown, partnerKnown) = await references.ReferencesAsync(instruction.PayerId, instruction.PartnerAccountId, CancellationToken.None);
             if (!payerKnown || !partnerKnown)
             {
                 return await RejectAsync(submission, IngestionRejection.UnknownReferences(instruction, payerKnown, partnerKnown));
@@ -83,7 +78,10 @@ public sealed partial class IngestionService(
                     LogStorageFailed(failed.Exception, submission.BankCode);
                     return new IngestionResult.Unavailable(IngestionRejection.StorageUnavailable());
                 default:
-                    return await StoreIndividuallyAsync(db, submission, instruction, fingerprint, now);
+                    await using (var db = await dbFactory.CreateDbContextAsync())
+                    {
+                        return await StoreIndividuallyAsync(db, submission, instruction, fingerprint, now);
+                    }
             }
         }
         catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
