@@ -7,6 +7,7 @@ namespace MoMo.Portal.Data;
 public static class DatabaseErrors
 {
     /// <summary>True when a save failed because another row already holds a unique key (a lost insert race).</summary>
-    public static bool IsUniqueViolation(DbUpdateException exception) =>
-        exception.InnerException is { } inner && SqliteDatabase.IsUniqueViolation(inner);
+    public static bool IsUniqueViolation(Exception exception) =>
+        SqliteDatabase.IsUniqueViolation(exception)
+        || (exception is DbUpdateException { InnerException: { } inner } && SqliteDatabase.IsUniqueViolation(inner));
 }

@@ -10,23 +10,26 @@ internal sealed class DatabaseProofStore : IProofStore
 {
     public ValueTask<string> SaveAsync(RawBankRequest request, PortalDbContext db, CancellationToken cancellationToken)
     {
-        // Version 7 GUIDs grow with time, so new proofs append to the end of the primary-key index.
-        var key = Guid.CreateVersion7().ToString("N");
-        db.RequestProofs.Add(new RequestProof
-        {
-            Key = key,
-            ReceivedAtUtc = request.ReceivedAtUtc,
-            Method = request.Method,
-            Path = request.Path,
-            ContentType = request.ContentType,
-            HeadersJson = JsonSerializer.Serialize(request.Headers.ToDictionary(h => h.Key, h => h.Value)),
-            RemoteAddress = request.RemoteAddress,
-            Body = request.Body,
-            BodyTruncated = request.BodyTruncated,
-            BodySha256 = Convert.ToHexStringLower(SHA256.HashData(request.Body)),
-        });
-        return ValueTask.FromResult(key);
+        var proof = Create(request);
+        db.RequestProofs.Add(proof);
+        return ValueTask.FromResult(proof.Key);
     }
+
+    /// <summary>The row that keeps <paramref name="request"/>, with a new key and the SHA-256 of its body.</summary>
+    public static RequestProof Create(RawBankRequest request) => new()
+    {
+        // Version 7 GUIDs grow with time, so new proofs append to the end of the primary-key index.
+        Key = Guid.CreateVersion7().ToString("N"),
+        ReceivedAtUtc = request.ReceivedAtUtc,
+        Method = request.Method,
+        Path = request.Path,
+        ContentType = request.ContentType,
+        HeadersJson = JsonSerializer.Serialize(request.Headers.ToDictionary(h => h.Key, h => h.Value)),
+        RemoteAddress = request.RemoteAddress,
+        Body = request.Body,
+        BodyTruncated = request.BodyTruncated,
+        BodySha256 = Convert.ToHexStringLower(SHA256.HashData(request.Body)),
+    };
 
     public async Task<StoredProof?> LoadAsync(string key, PortalDbContext db, CancellationToken cancellationToken)
     {

@@ -1,5 +1,8 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using MoMo.Portal.Data.Sqlite;
 using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
 
@@ -61,42 +64,55 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         {
             await using var db = await _dbFactory.CreateDbContextAsync();
             var stored = await StoredAlreadyAsync(db, batch);
-            var added = new Dictionary<(string Bank, string Reference), Payment>();
+            var added = new Dictionary<(string Bank, string Reference), int>();
+            var repeatsInBatch = new List<(int Index, int Of)>();
             var outcomes = new WriteOutcome[batch.Count];
+            var fresh = new List<int>();
             for (var i = 0; i < batch.Count; i++)
             {
-                var (submission, instruction, fingerprint, receivedAtUtc) = batch[i];
+                var (submission, instruction, _, _) = batch[i];
                 if (instruction.BankReference is { } reference)
                 {
                     var key = (submission.BankCode, reference);
                     // A repeat of a payment stored earlier, or of one earlier in this very batch: answered with it.
-                    if (stored.TryGetValue(key, out var earlier) || added.TryGetValue(key, out earlier))
+                    if (stored.TryGetValue(key, out var earlier))
                     {
                         outcomes[i] = new WriteOutcome.Repeat(earlier);
                         continue;
                     }
+
+                    if (added.TryGetValue(key, out var first))
+                    {
+                        repeatsInBatch.Add((i, first));
+                        continue;
+                    }
+
+                    added[key] = i;
                 }
 
-                var proofKey = await _proofStore.SaveAsync(submission.Request, db, CancellationToken.None);
-                var payment = Payment.Receive(submission.BankCode, instruction.PayerId, instruction.PartnerAccountId,
-                    instruction.AmountMinor, instruction.Currency, instruction.BankReference, instruction.BankDateUtc,
-                    fingerprint, proofKey, receivedAtUtc);
-                db.Payments.Add(payment);
-                if (instruction.BankReference is { } newReference)
-                {
-                    added[(submission.BankCode, newReference)] = payment;
-                }
-
-                outcomes[i] = new WriteOutcome.Created(payment);
+                fresh.Add(i);
             }
 
-            await db.SaveChangesAsync(CancellationToken.None);
+            if (_proofStore is DatabaseProofStore && db.Database.IsSqlite())
+            {
+                await InsertWithSqliteAsync(db, batch, fresh, outcomes);
+            }
+            else
+            {
+                await InsertWithEfCoreAsync(db, batch, fresh, outcomes);
+            }
+
+            foreach (var (index, of) in repeatsInBatch)
+            {
+                outcomes[index] = new WriteOutcome.Repeat(((WriteOutcome.Created)outcomes[of]).Payment);
+            }
+
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(outcomes[i]);
             }
         }
-        catch (DbUpdateException exception) when (DatabaseErrors.IsUniqueViolation(exception))
+        catch (Exception exception) when (DatabaseErrors.IsUniqueViolation(exception))
         {
             // Another process stored one of these first: let each request settle on its own, as before group commit.
             foreach (var pending in batch)
@@ -112,6 +128,48 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 pending.Completion.TrySetResult(new WriteOutcome.Failed(exception));
             }
         }
+    }
+
+    /// <summary>The fast path for the embedded default: prepared statements, one transaction, one commit.</summary>
+    private static async Task InsertWithSqliteAsync(PortalDbContext db, List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
+    {
+        await db.Database.OpenConnectionAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        using (var inserter = new SqlitePaymentInserter((SqliteConnection)db.Database.GetDbConnection(),
+                   (SqliteTransaction)transaction.GetDbTransaction()))
+        {
+            foreach (var i in fresh)
+            {
+                var proof = DatabaseProofStore.Create(batch[i].Submission.Request);
+                var payment = Receive(batch[i], proof.Key);
+                inserter.Insert(proof, payment);
+                outcomes[i] = new WriteOutcome.Created(payment);
+            }
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Any provider and any proof store: EF Core, with the proof store taking part in the unit of work.</summary>
+    private async Task InsertWithEfCoreAsync(PortalDbContext db, List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
+    {
+        foreach (var i in fresh)
+        {
+            var proofKey = await _proofStore.SaveAsync(batch[i].Submission.Request, db, CancellationToken.None);
+            var payment = Receive(batch[i], proofKey);
+            db.Payments.Add(payment);
+            outcomes[i] = new WriteOutcome.Created(payment);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private static Payment Receive(PendingPayment pending, string proofKey)
+    {
+        var (submission, instruction, fingerprint, receivedAtUtc) = pending;
+        return Payment.Receive(submission.BankCode, instruction.PayerId, instruction.PartnerAccountId,
+            instruction.AmountMinor, instruction.Currency, instruction.BankReference, instruction.BankDateUtc,
+            fingerprint, proofKey, receivedAtUtc);
     }
 
     private static async Task<Dictionary<(string, string), Payment>> StoredAlreadyAsync(PortalDbContext db, List<PendingPayment> batch)

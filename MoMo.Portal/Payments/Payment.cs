@@ -97,6 +97,9 @@ public sealed class Payment
         NextAttemptAtUtc = nowUtc,
     };
 
+    /// <summary>The id the database gave the row, for writers that insert without EF Core.</summary>
+    internal void AssignId(long id) => Id = id;
+
     /// <summary>Who the next attempt is recorded as triggered by.</summary>
     public string NextAttemptTrigger => RetryRequestedBy ?? DeliveryAttempt.RouterTrigger;
 
