@@ -159,6 +159,19 @@ public sealed class BankPaymentsApiTests(PortalFactory portal) : IClassFixture<P
     }
 
     [Fact]
+    public async Task A_lone_surrogate_escape_is_a_validation_error_not_a_crash()
+    {
+        var body = """{"reference_number":"\ud800","account_number":"merchant-1","amount":"\udfff","currency":"USD"}""";
+
+        var response = await _client.SendAsync(BankRequests.Post(body, portal.BankApiKey), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.JsonAsync()).GetProperty("errors");
+        Assert.Contains("not valid text", errors.GetProperty("reference_number")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(errors.TryGetProperty("amount", out _));
+    }
+
+    [Fact]
     public async Task Missing_required_fields_are_each_named()
     {
         var response = await _client.SendAsync(BankRequests.Post("{}", portal.BankApiKey), Ct);

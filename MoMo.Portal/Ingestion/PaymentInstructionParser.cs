@@ -123,7 +123,7 @@ public static partial class PaymentInstructionParser
         var text = amount.ValueKind switch
         {
             JsonValueKind.Number => amount.GetRawText(),
-            JsonValueKind.String => amount.GetString()!,
+            JsonValueKind.String => TextOf(amount),
             _ => null,
         };
         if (text is null)
@@ -226,7 +226,26 @@ public static partial class PaymentInstructionParser
             return null;
         }
 
-        return value.GetString();
+        if (TextOf(value) is not { } text)
+        {
+            fail(field, "is not valid text: it holds an unpaired \\u surrogate escape.");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>The string's text, or null when its escapes do not form valid Unicode (a lone "\ud800").</summary>
+    private static string? TextOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static string Describe(JsonValueKind kind) => kind switch
