@@ -21,9 +21,6 @@ public sealed partial class PaymentRouter(
     TimeProvider clock,
     ILogger<PaymentRouter> logger)
 {
-    /// <summary>A delivery starts only if the claim outlives it by this much, so it can never run past the claim.</summary>
-    private static readonly TimeSpan s_claimMargin = TimeSpan.FromSeconds(5);
-
     private readonly Dictionary<Partners.NotifyMethod, IPartnerNotifier> _notifiers = notifiers.ToDictionary(n => n.Method);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -191,7 +188,9 @@ public sealed partial class PaymentRouter(
         try
         {
             var startedAt = Now;
-            if (claim.ExpiresAtUtc - startedAt < options.Value.DeliveryTimeout + s_claimMargin)
+            // Start only with time for the call and for writing its outcome left on the claim: a delivery must never
+            // still run when the claim has passed to another pass.
+            if (claim.ExpiresAtUtc - startedAt < options.Value.DeliveryTimeout * 2)
             {
                 recorder.Add(new DeliveryReport(payment.Id, claim.Token, startedAt, TimeSpan.Zero, null));
                 return false;

@@ -52,9 +52,10 @@ public sealed class RoutingOptions : IValidatableObject
             yield return new ValidationResult("Routing:DeliveryTimeout must be between 0 and 5 minutes.", [nameof(DeliveryTimeout)]);
         }
 
-        if (ClaimLease < DeliveryTimeout * 2)
+        // A delivery starts only while twice its timeout is left on the claim; a third leaves room to work through a batch.
+        if (ClaimLease < DeliveryTimeout * 3)
         {
-            yield return new ValidationResult("Routing:ClaimLease must be at least twice Routing:DeliveryTimeout.", [nameof(ClaimLease)]);
+            yield return new ValidationResult("Routing:ClaimLease must be at least three times Routing:DeliveryTimeout.", [nameof(ClaimLease)]);
         }
     }
 }

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MoMo.Portal.Tests.TestSupport;
+
+/// <summary>
+/// The built portal as a separate operating-system process (<c>dotnet MoMo.Portal.dll</c>), so a test can kill it
+/// with SIGKILL the way a power cut or the OOM killer would, and start it again on the same data directory.
+/// </summary>
+public sealed class PortalProcess : IAsyncDisposable
+{
+    private static readonly string s_program = Path.Combine(AppContext.BaseDirectory, "MoMo.Portal.dll");
+    private readonly Dictionary<string, string> _environment;
+    private Process? _process;
+
+    public PortalProcess(string dataDirectory, IDictionary<string, string>? settings = null)
+    {
+        Port = FreePort();
+        _environment = new Dictionary<string, string>
+        {
+            ["MoMo__DataDirectory"] = dataDirectory,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            _environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>Runs a command-line command of the portal to completion and returns its exit code.</summary>
+    public async Task<int> RunCommandAsync(params string[] args)
+    {
+        using var process = Process.Start(Start(args))!;
+        Drain(process);
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+
+    /// <summary>Starts the web app and waits until it answers.</summary>
+    public async Task StartAsync()
+    {
+        _process = Process.Start(Start([]))!;
+        Drain(_process);
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await http.GetAsync("/openapi/v1.json")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Starting up.
+            }
+
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The portal exited with {_process.ExitCode} while starting.");
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The portal did not start within 30 s.");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, nothing the app can do about it.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Reads the child's output so a full pipe can never block it.</summary>
+    private static void Drain(Process process)
+    {
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private ProcessStartInfo Start(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(s_program);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in _environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+    }
+}
