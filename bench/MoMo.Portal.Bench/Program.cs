@@ -5,11 +5,12 @@ return args.FirstOrDefault() switch
 {
     "portal" => await PortalBenchmark.RunAsync(args[1..]),
     "seed-ingest" => await IngestSeed.RunAsync(args[1..]),
+    "route" => await RoutingBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR --key K [--n N]");
+    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR --key K [--n N] | route [--payments N] [--partners N] [--slow-ms MS]");
     return 2;
 }

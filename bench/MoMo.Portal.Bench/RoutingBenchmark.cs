@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data;
+using MoMo.Portal.Partners;
+using MoMo.Portal.Payers;
+using MoMo.Portal.Routing;
+
+namespace MoMo.Portal.Bench;
+
+/// <summary>
+/// <c>route [--payments 100000] [--partners 10] [--slow-ms 0]</c>: a backlog of payments for N webhook partners,
+/// drained by the router (the same pass the recurring job runs) into a loopback receiver answering 200. With
+/// --slow-ms, partner 1 answers after that delay and the drain time of the other partners is reported apart.
+/// </summary>
+internal static class RoutingBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = new Options(args);
+        var count = options.Get("payments", 100_000);
+        var partnerCount = options.Get("partners", 10);
+        var slowMs = options.Get("slow-ms", 0);
+        var directory = Path.Combine(Path.GetTempPath(), $"momo-bench-route-{Guid.NewGuid():N}");
+
+        await using var receiver = await StartReceiverAsync(slowMs);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration["MoMo:DataDirectory"] = directory;
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Configuration["Routing:AllowPrivateNetworks"] = "true";
+        builder.Configuration["Routing:RunBackgroundJobs"] = "false";
+        builder.Configuration["Routing:DeliveryTimeout"] = "00:00:05";
+        builder.AddPortal();
+        await using var app = builder.Build();
+        await app.Services.MigrateDatabaseAsync();
+        var partners = app.Services.GetRequiredService<PartnerService>();
+        for (var p = 1; p <= partnerCount; p++)
+        {
+            await partners.CreateAsync($"partner{p}", $"Partner {p}", NotifyMethod.Api, $"{receiver.Url}/hooks/{p}", null, "bench", CancellationToken.None);
+        }
+
+        await app.Services.GetRequiredService<PayerService>().CreateAsync("payer1", "Payer", null, "bench", CancellationToken.None);
+        await FillAsync(directory, count, partnerCount);
+
+        var router = app.Services.GetRequiredService<PaymentRouter>();
+        var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        // With a slow partner its own backlog takes hours (payments / MaxPerPartner × delay): the pass is stopped once
+        // the other partners are drained, which is the number that matters.
+        using var stop = new CancellationTokenSource();
+        var stopwatch = Stopwatch.StartNew();
+        var pass = router.RunPassAsync(stop.Token);
+        TimeSpan? othersDone = null;
+        while (!pass.IsCompleted)
+        {
+            await Task.WhenAny(pass, Task.Delay(200));
+            if (slowMs > 0 && othersDone is null && await WaitingAsync(factory, "partner1") == await WaitingAsync(factory, null))
+            {
+                othersDone = stopwatch.Elapsed;
+                await stop.CancelAsync();
+            }
+        }
+
+        var summary = await pass;
+        var elapsed = stopwatch.Elapsed;
+        Console.WriteLine();
+        Console.WriteLine("| payments | partners | slow partner | drained in | deliveries/s | other partners done in | peak RSS |");
+        Console.WriteLine("|---:|---:|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| {count:N0} | {partnerCount} | {(slowMs > 0 ? $"partner1, {slowMs} ms" : "none")} | {elapsed.TotalSeconds:0.0} s | " +
+                          $"{summary.Delivered / elapsed.TotalSeconds:N0} | {(othersDone is { } done ? $"{done.TotalSeconds:0.0} s" : "—")} | " +
+                          $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MB |");
+        Console.WriteLine($"delivered {summary.Delivered:N0}, retry-scheduled {summary.RetryScheduled:N0}, errored {summary.Errored:N0}; " +
+                          $"receiver counted {receiver.Count:N0}");
+        return slowMs > 0 || summary.Delivered == count ? 0 : 1;
+    }
+
+    private static async Task<int> WaitingAsync(IDbContextFactory<PortalDbContext> factory, string? onlyPartner)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        var waiting = db.Payments.Where(p => p.Status != MoMo.Portal.Payments.PaymentStatus.Delivered);
+        return onlyPartner is null ? await waiting.CountAsync() : await waiting.CountAsync(p => p.PartnerAccountId == onlyPartner);
+    }
+
+    private static async Task FillAsync(string directory, int count, int partners)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "momo.db")}");
+        await connection.OpenAsync();
+        await using var transaction = connection.BeginTransaction();
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO Payments (PayerId, PartnerAccountId, BankCode, BankReference, AmountMinor, Currency, RequestFingerprint,
+                ProofKey, BankDateUtc, ReceivedAtUtc, ProcessError, Status, AttemptCount, ScheduleStep, DeliveryId, NextAttemptAtUtc)
+            VALUES ('payer1', $partner, 'bench', NULL, $amount, 'USD', 'fp', $proof, $at, $at, 0, 'Received', 0, 0, $delivery, $at);
+            """;
+        await using (var bank = connection.CreateCommand())
+        {
+            bank.Transaction = transaction;
+            bank.CommandText = $"INSERT INTO Banks (Code, Name, ApiKeyHash, ApiKeyHint, IsActive, CreatedAtUtc) VALUES ('bench', 'Bench', '{new string('0', 64)}', 'x', 1, '2026-01-01 00:00:00');";
+            await bank.ExecuteNonQueryAsync();
+        }
+
+        var partner = insert.Parameters.Add("$partner", SqliteType.Text);
+        var amount = insert.Parameters.Add("$amount", SqliteType.Integer);
+        var proof = insert.Parameters.Add("$proof", SqliteType.Text);
+        var at = insert.Parameters.Add("$at", SqliteType.Text);
+        var delivery = insert.Parameters.Add("$delivery", SqliteType.Text);
+        var now = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        for (var i = 0; i < count; i++)
+        {
+            partner.Value = $"partner{i % partners + 1}";
+            amount.Value = 1000 + i;
+            proof.Value = $"bench-{i}";
+            at.Value = now;
+            delivery.Value = $"msg_bench_{i}";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private static async Task<Receiver> StartReceiverAsync(int slowMs)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new Receiver(app);
+        app.MapPost("/hooks/{partner:int}", async (int partner, HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            await reader.ReadToEndAsync();
+            if (partner == 1 && slowMs > 0)
+            {
+                await Task.Delay(slowMs);
+            }
+
+            Interlocked.Increment(ref receiver.Received);
+            return Results.Ok();
+        });
+        await app.StartAsync();
+        receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return receiver;
+    }
+
+    private sealed class Receiver(WebApplication app) : IAsyncDisposable
+    {
+        public int Received;
+
+        public string Url { get; set; } = "";
+
+        public int Count => Volatile.Read(ref Received);
+
+        public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    }
+}
