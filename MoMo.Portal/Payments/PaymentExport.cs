@@ -28,20 +28,11 @@ internal static class PaymentExport
             await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), bufferSize: 64 * 1024);
             await writer.WriteLineAsync(Header);
             var rows = PaymentRow.Sort(filter.Apply(db.Payments.AsNoTracking()), null, descending: true)
-                .Select(p => new
-                {
-                    Row = new PaymentRow(p.Id, p.ReceivedAtUtc, p.BankCode, p.BankReference, p.PayerId, p.PartnerAccountId,
-                        p.AmountMinor, p.Currency, p.Status,
-                        (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled) && !p.Partner!.IsActive,
-                        p.AttemptCount, p.LastError),
-                    p.BankDateUtc,
-                })
-                .AsAsyncEnumerable();
-            await foreach (var item in rows.WithCancellation(cancellationToken))
+                .Select(PaymentRow.Projection).AsAsyncEnumerable();
+            await foreach (var row in rows.WithCancellation(cancellationToken))
             {
-                var row = item.Row;
                 await writer.WriteLineAsync(string.Join(',',
-                    row.Id.ToString(CultureInfo.InvariantCulture), Time(row.ReceivedAtUtc), Time(item.BankDateUtc),
+                    row.Id.ToString(CultureInfo.InvariantCulture), Time(row.ReceivedAtUtc), Time(row.BankDateUtc),
                     Cell(row.BankCode), Cell(row.BankReference), Cell(row.PayerId), Cell(row.PartnerAccountId), row.Amount,
                     row.Currency, row.Status.ToString(), row.Held ? "true" : "false",
                     row.AttemptCount.ToString(CultureInfo.InvariantCulture), Cell(row.LastError)));

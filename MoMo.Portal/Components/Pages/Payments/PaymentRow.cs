@@ -7,13 +7,14 @@ namespace MoMo.Portal.Components.Pages.Payments;
 
 /// <summary>One line of the payments list.</summary>
 public sealed record PaymentRow(
-    long Id, DateTime ReceivedAtUtc, string BankCode, string? BankReference, string PayerId, string PartnerAccountId,
-    long AmountMinor, string Currency, PaymentStatus Status, bool Held, int AttemptCount, string? LastError)
+    long Id, DateTime ReceivedAtUtc, DateTime BankDateUtc, string BankCode, string? BankReference, string PayerId,
+    string PartnerAccountId, long AmountMinor, string Currency, PaymentStatus Status, bool Held, int AttemptCount,
+    string? LastError)
 {
     public string Amount => Money.Format(AmountMinor, Currency);
 
     public static readonly Expression<Func<Payment, PaymentRow>> Projection = p => new PaymentRow(
-        p.Id, p.ReceivedAtUtc, p.BankCode, p.BankReference, p.PayerId, p.PartnerAccountId, p.AmountMinor, p.Currency,
+        p.Id, p.ReceivedAtUtc, p.BankDateUtc, p.BankCode, p.BankReference, p.PayerId, p.PartnerAccountId, p.AmountMinor, p.Currency,
         p.Status, (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled) && !p.Partner!.IsActive,
         p.AttemptCount, p.LastError);
 
