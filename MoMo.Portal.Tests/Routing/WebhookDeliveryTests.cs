@@ -204,6 +204,61 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tls_failure_is_transient()
+    {
+        // https:// to a plain-http server: the TLS handshake fails.
+        await _portal.AddWebhookPartnerAsync("tls", _receiver.Url("tls").Replace("http://", "https://", StringComparison.Ordinal));
+        var id = await _portal.PostPaymentAsync("tls");
+
+        await Router.RunPassAsync(Ct);
+
+        var payment = await _portal.LoadPaymentAsync(id);
+        Assert.Equal(PaymentStatus.RetryScheduled, payment.Status);
+        Assert.Contains("TLS", Assert.Single(payment.Attempts).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_name_that_does_not_resolve_is_transient()
+    {
+        await _portal.AddWebhookPartnerAsync("nxdomain", "http://partner.invalid/hooks");
+        var id = await _portal.PostPaymentAsync("nxdomain");
+
+        await Router.RunPassAsync(Ct);
+
+        var payment = await _portal.LoadPaymentAsync(id);
+        Assert.Equal(PaymentStatus.RetryScheduled, payment.Status);
+        Assert.False(string.IsNullOrEmpty(Assert.Single(payment.Attempts).Error));
+    }
+
+    [Fact]
+    public async Task A_connection_reset_by_the_partner_is_transient_and_other_partners_still_get_theirs()
+    {
+        using var resetter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        resetter.Start();
+        var port = ((System.Net.IPEndPoint)resetter.LocalEndpoint).Port;
+        var resets = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var client = await resetter.AcceptTcpClientAsync(Ct);
+                client.LingerState = new System.Net.Sockets.LingerOption(true, 0); // close with RST
+                await Task.Delay(50, Ct);
+            }
+        }, Ct);
+        await _portal.AddWebhookPartnerAsync("resets", $"http://127.0.0.1:{port}/hooks");
+        var reset = await _portal.PostPaymentAsync("resets");
+        var fine = await _portal.PostPaymentAsync("shop");
+
+        var summary = await Router.RunPassAsync(Ct);
+
+        Assert.Equal(1, summary.Delivered);
+        Assert.Equal(PaymentStatus.RetryScheduled, (await _portal.LoadPaymentAsync(reset)).Status);
+        Assert.Equal(PaymentStatus.Delivered, (await _portal.LoadPaymentAsync(fine)).Status);
+        resetter.Stop();
+        await Task.WhenAny(resets);
+    }
+
+    [Fact]
     public async Task An_inactive_partners_payments_wait_and_go_out_when_it_is_enabled_again()
     {
         await SetActiveAsync("shop", false);

@@ -44,6 +44,27 @@ public sealed class PortalProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
+    /// <summary>Runs the program (the web app when no command is given) until it exits by itself; its exit code and error output.</summary>
+    public async Task<(int ExitCode, string Error)> RunToExitAsync(TimeSpan timeout, params string[] args)
+    {
+        using var process = Process.Start(Start(args))!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        var error = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The program did not exit within {timeout.TotalSeconds:0} s.");
+        }
+
+        return (process.ExitCode, await error);
+    }
+
     /// <summary>Starts the web app and waits until it answers.</summary>
     public async Task StartAsync()
     {

@@ -24,7 +24,7 @@ public static class DataExtensions
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException(
+            throw new StartupException(
                 $"The data directory '{dataDirectory.Path}' cannot be created: {exception.Message} " +
                 $"Set {PortalOptions.Section}:DataDirectory (environment variable MoMo__DataDirectory) to a writable folder.",
                 exception);

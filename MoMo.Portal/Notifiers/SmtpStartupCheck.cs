@@ -26,7 +26,7 @@ internal static class SmtpStartupCheck
             .OrderBy(p => p.AccountId).Select(p => p.AccountId).Take(3).ToListAsync();
         if (emailPartners.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new StartupException(
                 $"Partners notified by e-mail ({string.Join(", ", emailPartners)}) need an SMTP server, but {problem} " +
                 "Set the Smtp section (Smtp:Host, Smtp:Port, Smtp:Security, Smtp:From, optionally Smtp:User and Smtp:Password).");
         }
