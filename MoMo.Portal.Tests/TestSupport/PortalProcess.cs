@@ -101,6 +101,13 @@ public sealed class PortalProcess : IAsyncDisposable
         throw new TimeoutException("The portal did not start within 30 s.");
     }
 
+    /// <summary>The web app's resident memory now, in MB (Linux).</summary>
+    public long ResidentMegabytes()
+    {
+        var status = File.ReadAllLines($"/proc/{_process!.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing, nothing the app can do about it.</summary>
     public async Task KillAsync()
     {

@@ -1,0 +1,64 @@
+using System.Net;
+using MoMo.Portal.Tests.TestSupport;
+
+namespace MoMo.Portal.Tests.Reliability;
+
+/// <summary>64 banks POSTing for 60 s while the router delivers: no error answers, and memory levels off.</summary>
+public sealed class LoadTests : IDisposable
+{
+    private const string ApiKey = "mbk_load_test_key_0123456789abcdef";
+    private readonly TempDirectory _data = new();
+
+    [Fact]
+    public async Task Sixty_seconds_of_64_concurrent_banks_with_the_router_running()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var portal = new PortalProcess(_data.Path, new Dictionary<string, string> { ["Routing:AllowPrivateNetworks"] = "true" });
+        Assert.Equal(0, await portal.RunCommandAsync("bank", "add", "--code", "africa_bank", "--name", "Africa Bank", "--api-key", ApiKey));
+        Assert.Equal(0, await portal.RunCommandAsync("partner", "add", "--account-id", "shop", "--name", "Shop", "--notify", "api",
+            "--contact", receiver.Url("shop")));
+        Assert.Equal(0, await portal.RunCommandAsync("payer", "add", "--id", "payer1", "--name", "Payer One"));
+        await portal.StartAsync();
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var answers = new System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int>();
+        using var http = new HttpClient { BaseAddress = portal.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var banks = Enumerable.Range(0, 64).Select(b => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                using var request = BankRequests.Post(BankRequests.Body("payer1", "shop", "1.00", transactionId: $"load-{b}-{i}"), ApiKey);
+                request.RequestUri = new Uri("/africa_bank", UriKind.Relative);
+                using var response = await http.SendAsync(request, ct);
+                answers.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
+            }
+        }, ct)).ToList();
+
+        var memory = new List<long>();
+        while (!stop.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            memory.Add(portal.ResidentMegabytes());
+        }
+
+        await Task.WhenAll(banks);
+        var report = Path.Combine(AppContext.BaseDirectory, "TestResults", "load.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+        await File.WriteAllTextAsync(report, $"answers: {string.Join(", ", answers)}\nresident MB every 5 s: {string.Join(", ", memory)}\n", ct);
+
+        Assert.Equal([HttpStatusCode.Created], answers.Keys);
+        Assert.True(answers[HttpStatusCode.Created] > 10_000, $"only {answers[HttpStatusCode.Created]} payments in 60 s");
+        // Flat: after the first 20 s (warm-up, caches filling), resident memory grows by less than 25 %.
+        var settled = memory[3];
+        Assert.True(memory[^1] < settled * 1.25, $"resident memory {string.Join(", ", memory)} MB");
+        await PortalFactory.WaitUntilAsync(() => Task.FromResult(receiver.For("shop").Count() >= answers[HttpStatusCode.Created]),
+            "the partner has every payment", TimeSpan.FromSeconds(60));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Dispose();
+    }
+}
