@@ -67,7 +67,7 @@ public sealed class AccessTests(PortalFactory portal) : IClassFixture<PortalFact
     [InlineData("viewer@momo.test", "/hangfire", HttpStatusCode.Redirect)]
     [InlineData("operator@momo.test", "/partners", HttpStatusCode.OK)]
     [InlineData("operator@momo.test", "/banks", HttpStatusCode.Redirect)]
-    [InlineData("operator@momo.test", "/hangfire", HttpStatusCode.Redirect)]
+    [InlineData("operator@momo.test", "/hangfire", HttpStatusCode.OK)]
     [InlineData("admin@momo.test", "/banks", HttpStatusCode.OK)]
     [InlineData("admin@momo.test", "/users", HttpStatusCode.OK)]
     [InlineData("admin@momo.test", "/hangfire", HttpStatusCode.OK)]
@@ -82,6 +82,20 @@ public sealed class AccessTests(PortalFactory portal) : IClassFixture<PortalFact
         {
             Assert.Contains("AccessDenied", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Operators_see_the_hangfire_dashboard_read_only()
+    {
+        var asOperator = await SignIn.AsAsync(portal, "operator@momo.test", Password);
+        var asAdmin = await SignIn.AsAsync(portal, "admin@momo.test", Password);
+
+        var operatorPage = await asOperator.GetStringAsync("/hangfire/recurring", Ct);
+        var adminPage = await asAdmin.GetStringAsync("/hangfire/recurring", Ct);
+
+        Assert.Contains("route-payments", operatorPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("js-jobs-list-command", operatorPage, StringComparison.Ordinal);
+        Assert.Contains("js-jobs-list-command", adminPage, StringComparison.Ordinal);
     }
 
     [Fact]

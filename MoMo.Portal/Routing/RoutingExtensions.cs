@@ -65,7 +65,7 @@ public static class RoutingExtensions
         return builder;
     }
 
-    /// <summary>Registers the recurring job and maps the dashboard at /hangfire for Admins.</summary>
+    /// <summary>Registers the recurring job and maps the dashboard at /hangfire: Admins, and Operators read-only.</summary>
     public static WebApplication UsePaymentRouting(this WebApplication app)
     {
         var cron = app.Services.GetRequiredService<IOptions<RoutingOptions>>().Value.Cron;
@@ -74,10 +74,11 @@ public static class RoutingExtensions
 
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new AdminDashboardAuthorization()],
+            Authorization = [new StaffDashboardAuthorization()],
+            IsReadOnlyFunc = StaffDashboardAuthorization.IsReadOnly,
             AppPath = "/",
             DashboardTitle = "MoMo Portal jobs",
-        }).RequireAuthorization(policy => policy.RequireRole(Roles.Admin));
+        }).RequireAuthorization(Policies.CanOperate);
         return app;
     }
 }
