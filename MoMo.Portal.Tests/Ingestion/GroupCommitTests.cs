@@ -63,6 +63,22 @@ public sealed partial class GroupCommitTests(PortalFactory portal) : IClassFixtu
         Assert.Equal(10, await db.Payments.CountAsync(p => p.BankReference!.StartsWith("GC-burst-"), Ct));
     }
 
+    [Fact]
+    public async Task A_burst_of_repeats_of_a_stored_payment_all_get_the_original()
+    {
+        var original = await portal.PostPaymentAsync(amount: "4.00", transactionId: "GC-stored");
+        var client = portal.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.SendAsync(BankRequests.Post(
+            BankRequests.Body(amount: "4.00", transactionId: "GC-stored"), portal.BankApiKey), Ct)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.JsonAsync()).GetProperty("id").GetInt64()));
+        Assert.All(ids, id => Assert.Equal(original, id));
+        await using var db = portal.CreateDbContext();
+        Assert.Equal(1, await db.Payments.CountAsync(p => p.BankReference == "GC-stored", Ct));
+    }
+
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,7})?$")]
     private static partial Regex EfTime();
 }

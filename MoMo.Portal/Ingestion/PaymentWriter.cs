@@ -63,7 +63,9 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         try
         {
             await using var db = await _dbFactory.CreateDbContextAsync();
-            var stored = await StoredAlreadyAsync(db, batch);
+            // On SQLite the insert itself finds stored transaction ids (ON CONFLICT); elsewhere they are looked up first.
+            var sqlite = _proofStore is DatabaseProofStore && db.Database.IsSqlite();
+            var stored = sqlite ? [] : await StoredAlreadyAsync(db, batch);
             var added = new Dictionary<(string Bank, string Reference), int>();
             var repeatsInBatch = new List<(int Index, int Of)>();
             var outcomes = new WriteOutcome[batch.Count];
@@ -93,7 +95,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 fresh.Add(i);
             }
 
-            if (_proofStore is DatabaseProofStore && db.Database.IsSqlite())
+            if (sqlite)
             {
                 await InsertWithSqliteAsync(db, batch, fresh, outcomes);
             }
@@ -104,7 +106,12 @@ public sealed partial class PaymentWriter : IAsyncDisposable
 
             foreach (var (index, of) in repeatsInBatch)
             {
-                outcomes[index] = new WriteOutcome.Repeat(((WriteOutcome.Created)outcomes[of]).Payment);
+                outcomes[index] = new WriteOutcome.Repeat(outcomes[of] switch
+                {
+                    WriteOutcome.Created created => created.Payment,
+                    WriteOutcome.Repeat repeat => repeat.Earlier,
+                    _ => throw new InvalidOperationException("A repeat of a payment that was neither stored nor found."),
+                });
             }
 
             for (var i = 0; i < batch.Count; i++)
@@ -142,8 +149,10 @@ public sealed partial class PaymentWriter : IAsyncDisposable
             {
                 var proof = DatabaseProofStore.Create(batch[i].Submission.Request);
                 var payment = Receive(batch[i], proof.Key);
-                inserter.Insert(proof, payment);
-                outcomes[i] = new WriteOutcome.Created(payment);
+                outcomes[i] = inserter.Insert(proof, payment)
+                    ? new WriteOutcome.Created(payment)
+                    : new WriteOutcome.Repeat(await db.Payments.AsNoTracking().SingleAsync(p =>
+                        p.BankCode == payment.BankCode && p.BankReference == payment.BankReference));
             }
         }
 

@@ -33,25 +33,18 @@ internal sealed class SqlitePaymentInserter : IDisposable
                 "AttemptCount", "ScheduleStep", "DeliveryId", "RetryRequestedBy", "NextAttemptAtUtc", "LastError",
                 "ClaimToken", "ClaimExpiresAtUtc")
             VALUES ($payer, $partner, $bank, $reference, $amount, $currency, $fingerprint, $proofKey, $bankDate, $received,
-                NULL, 0, $status, 0, 0, $deliveryId, NULL, $next, NULL, NULL, NULL);
+                NULL, 0, $status, 0, 0, $deliveryId, NULL, $next, NULL, NULL, NULL)
+            ON CONFLICT ("BankCode", "BankReference") DO NOTHING;
             """);
         _lastId = Command(connection, transaction, "SELECT last_insert_rowid();");
     }
 
-    public void Insert(RequestProof proof, Payment payment)
+    /// <summary>
+    /// Inserts the payment and then its proof. Returns false, inserting nothing, when the bank's transaction id is
+    /// already stored: the unique index decides, within this transaction and against every other writer.
+    /// </summary>
+    public bool Insert(RequestProof proof, Payment payment)
     {
-        Set(_proof, "$key", proof.Key);
-        Set(_proof, "$received", Time(proof.ReceivedAtUtc));
-        Set(_proof, "$method", proof.Method);
-        Set(_proof, "$path", proof.Path);
-        Set(_proof, "$contentType", proof.ContentType);
-        Set(_proof, "$headers", proof.HeadersJson);
-        Set(_proof, "$remote", proof.RemoteAddress);
-        Set(_proof, "$body", proof.Body);
-        Set(_proof, "$truncated", proof.BodyTruncated ? 1 : 0);
-        Set(_proof, "$sha", proof.BodySha256);
-        _proof.ExecuteNonQuery();
-
         Set(_payment, "$payer", payment.PayerId);
         Set(_payment, "$partner", payment.PartnerAccountId);
         Set(_payment, "$bank", payment.BankCode);
@@ -65,11 +58,27 @@ internal sealed class SqlitePaymentInserter : IDisposable
         Set(_payment, "$status", payment.Status.ToString());
         Set(_payment, "$deliveryId", payment.DeliveryId);
         Set(_payment, "$next", payment.NextAttemptAtUtc is { } next ? Time(next) : null);
-        _payment.ExecuteNonQuery();
+        if (_payment.ExecuteNonQuery() == 0)
+        {
+            return false;
+        }
 
         // A plain SELECT runs to completion, unlike an INSERT ... RETURNING read with ExecuteScalar, which would
         // keep the statement open and stop SQLite from ever checkpointing the WAL.
         payment.AssignId((long)_lastId.ExecuteScalar()!);
+
+        Set(_proof, "$key", proof.Key);
+        Set(_proof, "$received", Time(proof.ReceivedAtUtc));
+        Set(_proof, "$method", proof.Method);
+        Set(_proof, "$path", proof.Path);
+        Set(_proof, "$contentType", proof.ContentType);
+        Set(_proof, "$headers", proof.HeadersJson);
+        Set(_proof, "$remote", proof.RemoteAddress);
+        Set(_proof, "$body", proof.Body);
+        Set(_proof, "$truncated", proof.BodyTruncated ? 1 : 0);
+        Set(_proof, "$sha", proof.BodySha256);
+        _proof.ExecuteNonQuery();
+        return true;
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
