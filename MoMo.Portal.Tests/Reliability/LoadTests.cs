@@ -49,9 +49,11 @@ public sealed class LoadTests : IDisposable
 
         Assert.Equal([HttpStatusCode.Created], answers.Keys);
         Assert.True(answers[HttpStatusCode.Created] > 10_000, $"only {answers[HttpStatusCode.Created]} payments in 60 s");
-        // Flat: after the first 20 s (warm-up, caches filling), resident memory grows by less than 25 %.
-        var settled = memory[3];
-        Assert.True(memory[^1] < settled * 1.25, $"resident memory {string.Join(", ", memory)} MB");
+        // Flat: the last 20 s hold on average less than 25 % more memory than the 20 s after warm-up (averages, because
+        // each sample lands anywhere in a garbage-collection cycle).
+        var afterWarmUp = memory.Skip(1).Take(4).Average();
+        var atTheEnd = memory.TakeLast(4).Average();
+        Assert.True(atTheEnd < afterWarmUp * 1.25, $"resident memory {string.Join(", ", memory)} MB");
         await PortalFactory.WaitUntilAsync(() => Task.FromResult(receiver.For("shop").Count() >= answers[HttpStatusCode.Created]),
             "the partner has every payment", TimeSpan.FromSeconds(60));
     }

@@ -95,8 +95,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
         Assert.Equal(1, first.RetryScheduled);
         Assert.Equal(PaymentStatus.RetryScheduled, afterFirst.Status);
+        // The first delay of "1s,1s" (plus up to 10 % jitter), counted from when the failure was recorded: at least
+        // a second after the attempt began, and not the next delay or the recurring job's tick.
         Assert.InRange(afterFirst.NextAttemptAtUtc!.Value - afterFirst.Attempts[0].StartedAtUtc,
-            TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1.5));
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4));
         Assert.Contains("500", afterFirst.LastError, StringComparison.Ordinal);
         var payment = await _portal.LoadPaymentAsync(id);
         Assert.Equal(PaymentStatus.Delivered, payment.Status);
