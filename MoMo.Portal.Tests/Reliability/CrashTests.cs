@@ -14,6 +14,7 @@ namespace MoMo.Portal.Tests.Reliability;
 /// payment exists exactly once, with its proof, and has reached the partner — a repeat only ever under the same
 /// webhook-id.
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class CrashTests : IAsyncDisposable
 {
     private const string ApiKey = "mbk_crash_test_key_0123456789abcdef";

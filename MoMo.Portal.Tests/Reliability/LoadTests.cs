@@ -4,6 +4,7 @@ using MoMo.Portal.Tests.TestSupport;
 namespace MoMo.Portal.Tests.Reliability;
 
 /// <summary>64 banks POSTing for 60 s while the router delivers: no error answers, and memory levels off.</summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class LoadTests : IDisposable
 {
     private const string ApiKey = "mbk_load_test_key_0123456789abcdef";
