@@ -38,11 +38,7 @@ public static class PortalApp
     public static async Task PrepareDatabaseAsync(this WebApplication app, TextWriter? console = null)
     {
         console ??= Console.Out;
-        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>().Value;
-        if (options.MigrateOnStart)
-        {
-            await app.Services.MigrateDatabaseAsync();
-        }
+        await app.Services.MigrateIfEnabledAsync();
 
         await SmtpStartupCheck.RunAsync(app.Services);
 

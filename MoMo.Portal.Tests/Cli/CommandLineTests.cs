@@ -330,8 +330,7 @@ public sealed partial class CommandLineTests : IDisposable
         return [.. payments.Select(p => p.Id)];
     }
 
-    private PortalDbContext Open() => new(new DbContextOptionsBuilder<PortalDbContext>()
-        .UseSqlite($"Data Source={Path.Combine(_data.Path, "momo.db")}").Options);
+    private PortalDbContext Open() => _data.OpenDatabase();
 
     public void Dispose()
     {

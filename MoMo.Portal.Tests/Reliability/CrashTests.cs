@@ -140,8 +140,7 @@ public sealed class CrashTests : IAsyncDisposable
         return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private PortalDbContext Open() => new(new DbContextOptionsBuilder<PortalDbContext>()
-        .UseSqlite($"Data Source={Path.Combine(_data.Path, "momo.db")}").Options);
+    private PortalDbContext Open() => _data.OpenDatabase();
 
     public ValueTask DisposeAsync()
     {

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace MoMo.Portal.Tests.TestSupport;
 
 /// <summary>A fresh folder for one test's data directory, removed afterwards.</summary>
@@ -6,6 +8,11 @@ public sealed class TempDirectory : IDisposable
     public TempDirectory() => Directory.CreateDirectory(Path);
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "momo-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>A context on the portal database kept in this directory (MoMo:DataDirectory pointed here).</summary>
+    public MoMo.Portal.Data.PortalDbContext OpenDatabase() => new(
+        new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<MoMo.Portal.Data.PortalDbContext>()
+            .UseSqlite($"Data Source={System.IO.Path.Combine(Path, "momo.db")}").Options);
 
     public void Dispose()
     {

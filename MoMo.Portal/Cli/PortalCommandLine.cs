@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Options;
 using MoMo.Portal.Data;
 
 namespace MoMo.Portal.Cli;
@@ -68,13 +67,7 @@ public sealed record CommandContext(IServiceProvider Services, TextWriter Output
     }
 
     /// <summary>Upgrades the database first, unless automatic migration is turned off (then run <c>migrate</c>).</summary>
-    public async Task PrepareDatabaseAsync(CancellationToken cancellationToken)
-    {
-        if (Services.GetRequiredService<IOptions<PortalOptions>>().Value.MigrateOnStart)
-        {
-            await Services.MigrateDatabaseAsync(cancellationToken);
-        }
-    }
+    public Task PrepareDatabaseAsync(CancellationToken cancellationToken) => Services.MigrateIfEnabledAsync(cancellationToken);
 
     public int Fail(string message)
     {

@@ -48,6 +48,15 @@ public static class DataExtensions
         return builder;
     }
 
+    /// <summary>Migrates the database unless <see cref="PortalOptions.MigrateOnStart"/> is off (then run <c>migrate</c>).</summary>
+    public static async Task MigrateIfEnabledAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>().Value.MigrateOnStart)
+        {
+            await services.MigrateDatabaseAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Creates or upgrades the database: write-ahead logging on, then every pending migration.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
