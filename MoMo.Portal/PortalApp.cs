@@ -1,6 +1,8 @@
 using MoMo.Portal.Banks;
 using MoMo.Portal.Components;
 using MoMo.Portal.Data;
+using MoMo.Portal.Deployment;
+using MoMo.Portal.Health;
 using MoMo.Portal.Ingestion;
 using MoMo.Portal.Notifiers;
 using MoMo.Portal.Partners;
@@ -22,6 +24,8 @@ public static class PortalApp
         builder.AddStaffIdentity();
         builder.AddIngestion();
         builder.AddPaymentRouting();
+        builder.AddHealthEndpoints();
+        builder.AddLoadBalancerSupport();
         builder.Services.AddSingleton<BankService>();
         builder.Services.AddSingleton<PartnerService>();
         builder.Services.AddSingleton<PartnerTester>();
@@ -57,6 +61,7 @@ public static class PortalApp
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();
@@ -73,6 +78,7 @@ public static class PortalApp
         app.UseAntiforgery();
 
         app.MapOpenApi().AllowAnonymous();
+        app.MapHealthEndpoints();
         app.MapControllers();
         app.UsePaymentRouting();
         app.MapDevelopmentWebhookReceiver();

@@ -66,6 +66,20 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public void Each_providers_migration_set_matches_the_shared_model()
+    {
+        using var sqlite = new MoMo.Portal.Data.Sqlite.SqlitePortalDbContextDesignFactory().CreateDbContext([]);
+        using var postgres = new MoMo.Portal.Data.Postgres.PostgresPortalDbContextDesignFactory().CreateDbContext([]);
+
+        Assert.False(sqlite.Database.HasPendingModelChanges(),
+            "The model changed without a SQLite migration: see README (To change the schema).");
+        Assert.False(postgres.Database.HasPendingModelChanges(),
+            "The model changed without a PostgreSQL migration: see README (To change the schema).");
+        Assert.Equal(sqlite.Model.GetEntityTypes().Select(e => e.GetTableName()).Order(),
+            postgres.Model.GetEntityTypes().Select(e => e.GetTableName()).Order());
+    }
+
+    [Fact]
     public async Task Connection_string_setting_overrides_the_database_location()
     {
         using var elsewhere = new TempDirectory();

@@ -9,7 +9,8 @@ using MoMo.Portal.Tests.TestSupport;
 
 namespace MoMo.Portal.Tests.Ingestion;
 
-public sealed class BankPaymentsApiTests(PortalFactory portal) : IClassFixture<PortalFactory>
+/// <summary>The bank API's contract, the same on both database providers.</summary>
+public abstract class BankPaymentsApiTests(PortalFactory portal)
 {
     private readonly HttpClient _client = portal.CreateClient();
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
@@ -482,3 +483,8 @@ public sealed class BankPaymentsApiTests(PortalFactory portal) : IClassFixture<P
         return await db.Payments.CountAsync(Ct);
     }
 }
+
+public sealed class BankPaymentsApiOnSqliteTests(PortalFactory portal) : BankPaymentsApiTests(portal), IClassFixture<PortalFactory>;
+
+public sealed class BankPaymentsApiOnPostgresTests(PostgresPortalFactory portal)
+    : BankPaymentsApiTests(PostgresServer.Required(portal)), IClassFixture<PostgresPortalFactory>;

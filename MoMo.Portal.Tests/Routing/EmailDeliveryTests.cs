@@ -3,13 +3,14 @@ using System.Net.Sockets;
 using MoMo.Portal.Partners;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Routing;
+using MoMo.Portal.Data;
 using MoMo.Portal.Tests.TestSupport;
 using netDumbster.smtp;
 
 namespace MoMo.Portal.Tests.Routing;
 
 /// <summary>E-mail delivery through MailKit to real SMTP servers on loopback.</summary>
-public sealed class EmailDeliveryTests
+public abstract class EmailDeliveryTests(DatabaseProvider provider)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
@@ -86,9 +87,9 @@ public sealed class EmailDeliveryTests
         Assert.Contains("Could not hand the message", attempt.Error, StringComparison.Ordinal);
     }
 
-    private static async Task<PortalFactory> StartPortalAsync(int smtpPort)
+    private async Task<PortalFactory> StartPortalAsync(int smtpPort)
     {
-        var portal = new PortalFactory()
+        var portal = PortalFactory.On(provider)
             .With("Smtp:Host", "127.0.0.1")
             .With("Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .With("Smtp:Security", "None")
@@ -107,3 +108,7 @@ public sealed class EmailDeliveryTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+public sealed class EmailDeliveryOnSqliteTests() : EmailDeliveryTests(DatabaseProvider.Sqlite);
+
+public sealed class EmailDeliveryOnPostgresTests() : EmailDeliveryTests(DatabaseProvider.Postgres);

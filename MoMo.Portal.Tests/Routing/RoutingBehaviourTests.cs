@@ -3,12 +3,13 @@ using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Notifiers;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Routing;
+using MoMo.Portal.Data;
 using MoMo.Portal.Tests.TestSupport;
 
 namespace MoMo.Portal.Tests.Routing;
 
 /// <summary>Concurrency limits, isolation of slow partners, wake-up latency and outbound safety.</summary>
-public sealed class RoutingBehaviourTests
+public abstract class RoutingBehaviourTests(DatabaseProvider provider)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
@@ -17,7 +18,7 @@ public sealed class RoutingBehaviourTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Respond = _ => new Reply(200, Delay: TimeSpan.FromMilliseconds(100));
-        await using var portal = new PortalFactory()
+        await using var portal = PortalFactory.On(provider)
             .With("Routing:MaxPerPartner", "2")
             .With("Routing:MaxParallelDeliveries", "5");
         await portal.InitializeAsync();
@@ -44,7 +45,7 @@ public sealed class RoutingBehaviourTests
         receiver.Respond = webhook => webhook.Path == "/slow"
             ? new Reply(200, Delay: TimeSpan.FromSeconds(2))
             : new Reply(200);
-        await using var portal = new PortalFactory().With("Routing:DeliveryTimeout", "00:00:05");
+        await using var portal = PortalFactory.On(provider).With("Routing:DeliveryTimeout", "00:00:05");
         await portal.InitializeAsync();
         await portal.AddWebhookPartnerAsync("slow", receiver.Url("slow"));
         await portal.AddWebhookPartnerAsync("fast", receiver.Url("fast"));
@@ -75,7 +76,7 @@ public sealed class RoutingBehaviourTests
     public async Task With_the_background_router_a_payment_reaches_its_partner_within_two_seconds_of_the_201()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var portal = new PortalFactory().With("Routing:RunBackgroundJobs", "true");
+        await using var portal = PortalFactory.On(provider).With("Routing:RunBackgroundJobs", "true");
         await portal.InitializeAsync();
         await portal.AddWebhookPartnerAsync("live", receiver.Url("live"));
         var latencies = new List<TimeSpan>();
@@ -97,7 +98,7 @@ public sealed class RoutingBehaviourTests
     public async Task Webhooks_to_private_addresses_are_refused_unless_allowed()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var portal = new PortalFactory().With("Routing:AllowPrivateNetworks", "false");
+        await using var portal = PortalFactory.On(provider).With("Routing:AllowPrivateNetworks", "false");
         await portal.InitializeAsync();
         await portal.AddWebhookPartnerAsync("inside", receiver.Url("inside"));
         await portal.AddWebhookPartnerAsync("named", receiver.Url("named").Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
@@ -139,7 +140,7 @@ public sealed class RoutingBehaviourTests
     [Fact]
     public async Task The_recurring_job_is_registered_and_the_dashboard_refuses_anonymous_visitors()
     {
-        await using var portal = new PortalFactory();
+        await using var portal = PortalFactory.On(provider);
         await portal.InitializeAsync();
         var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
@@ -161,7 +162,7 @@ public sealed class RoutingBehaviourTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Respond = _ => new Reply(410);
-        await using var portal = new PortalFactory();
+        await using var portal = PortalFactory.On(provider);
         await portal.InitializeAsync();
         await portal.AddWebhookPartnerAsync("bulk", receiver.Url("bulk"));
         for (var i = 0; i < 5; i++)
@@ -181,3 +182,7 @@ public sealed class RoutingBehaviourTests
         Assert.Equal(5, await db.AuditEntries.CountAsync(a => a.Action == "payment.retry" && a.Actor == "ops@momo.test", Ct));
     }
 }
+
+public sealed class RoutingBehaviourOnSqliteTests() : RoutingBehaviourTests(DatabaseProvider.Sqlite);
+
+public sealed class RoutingBehaviourOnPostgresTests() : RoutingBehaviourTests(DatabaseProvider.Postgres);

@@ -4,14 +4,15 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Routing;
+using MoMo.Portal.Data;
 using MoMo.Portal.Tests.TestSupport;
 
 namespace MoMo.Portal.Tests.Routing;
 
 /// <summary>The router against a real webhook receiver on loopback, one pass at a time.</summary>
-public sealed class WebhookDeliveryTests : IAsyncLifetime
+public abstract class WebhookDeliveryTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly PortalFactory _portal = new PortalFactory()
+    private readonly PortalFactory _portal = PortalFactory.On(provider)
         .With("Routing:RetrySchedule", "1s,1s")
         .With("Routing:DeliveryTimeout", "00:00:01")
         .With("Routing:ClaimLease", "00:00:08");
@@ -368,3 +369,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 }
+
+public sealed class WebhookDeliveryOnSqliteTests() : WebhookDeliveryTests(DatabaseProvider.Sqlite);
+
+public sealed class WebhookDeliveryOnPostgresTests() : WebhookDeliveryTests(DatabaseProvider.Postgres);

@@ -10,8 +10,8 @@ using MoMo.Portal.Payers;
 namespace MoMo.Portal.Tests.TestSupport;
 
 /// <summary>
-/// The real app on the real HTTP pipeline, with its own SQLite file in a fresh data directory, and one bank,
-/// partner and payer whose keys the tests know.
+/// The real app on the real HTTP pipeline, with a database of its own — a SQLite file in a fresh data directory, or a
+/// fresh PostgreSQL database (<see cref="PostgresServer"/>) — and one bank, partner and payer whose keys the tests know.
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -31,6 +31,44 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Keep test output to what matters; failures still show warnings and errors.
         ["Logging:LogLevel:Default"] = "Warning",
     };
+
+    /// <summary>A portal on the embedded default, SQLite.</summary>
+    public PortalFactory()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    /// <summary>A portal on <paramref name="provider"/>; on PostgreSQL the test is skipped when there is no server.</summary>
+    public static PortalFactory On(DatabaseProvider provider)
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            PostgresServer.Require();
+            return new PostgresPortalFactory();
+        }
+
+        return new PortalFactory();
+    }
+
+    /// <summary>
+    /// On PostgreSQL without a server the portal stays unstarted (a class fixture must not fail); the test class then
+    /// calls <see cref="PostgresServer.Require"/> to be skipped.
+    /// </summary>
+    protected PortalFactory(DatabaseProvider provider)
+    {
+        Provider = provider;
+        if (provider == DatabaseProvider.Postgres && PostgresServer.AdminConnectionString is not null)
+        {
+            ConnectionString = PostgresServer.CreateDatabase();
+            _settings["Database:Provider"] = "Postgres";
+            _settings["ConnectionStrings:MoMo"] = ConnectionString;
+        }
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The PostgreSQL database of this portal, or null on SQLite.</summary>
+    public string? ConnectionString { get; }
 
     public string DataDirectory => _data.Path;
     public string BankApiKey { get; private set; } = "";
@@ -59,6 +97,11 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        if (Provider == DatabaseProvider.Postgres && ConnectionString is null)
+        {
+            return;
+        }
+
         var banks = Services.GetRequiredService<BankService>();
         BankApiKey = (await banks.CreateAsync(BankCode, "Test Bank", null, "test", default)).Value!.ApiKey;
         OtherBankApiKey = (await banks.CreateAsync(OtherBankCode, "Other Bank", null, "test", default)).Value!.ApiKey;
@@ -123,7 +166,15 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (ConnectionString is not null)
+        {
+            await PostgresServer.DropDatabaseAsync(ConnectionString);
+        }
+
         _data.Dispose();
         GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>A <see cref="PortalFactory"/> on PostgreSQL, for class fixtures.</summary>
+public sealed class PostgresPortalFactory() : PortalFactory(DatabaseProvider.Postgres);

@@ -10,9 +10,12 @@ public static partial class SignIn
     public static HttpClient Anonymous(PortalFactory portal) =>
         portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password) =>
+        await PostLoginFormAsync(client, await client.GetStringAsync("/Account/Login"), email, password);
+
+    /// <summary>Posts the sign-in form whose page (and antiforgery token) was fetched earlier, possibly elsewhere.</summary>
+    public static async Task<HttpResponseMessage> PostLoginFormAsync(HttpClient client, string page, string email, string password)
     {
-        var page = await client.GetStringAsync("/Account/Login");
         var token = Token().Match(page).Groups[1].Value;
         return await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
         {

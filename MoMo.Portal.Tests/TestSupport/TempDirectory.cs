@@ -10,8 +10,8 @@ public sealed class TempDirectory : IDisposable
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "momo-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>A context on the portal database kept in this directory (MoMo:DataDirectory pointed here).</summary>
-    public MoMo.Portal.Data.PortalDbContext OpenDatabase() => new(
-        new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<MoMo.Portal.Data.PortalDbContext>()
+    public MoMo.Portal.Data.PortalDbContext OpenDatabase() => new MoMo.Portal.Data.Sqlite.SqlitePortalDbContext(
+        new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<MoMo.Portal.Data.Sqlite.SqlitePortalDbContext>()
             .UseSqlite($"Data Source={System.IO.Path.Combine(Path, "momo.db")}").Options);
 
     public void Dispose()

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MoMo.Portal.Data.Postgres;
 using MoMo.Portal.Data.Sqlite;
 
 namespace MoMo.Portal.Data;
@@ -7,17 +9,93 @@ namespace MoMo.Portal.Data;
 public static class DataExtensions
 {
     /// <summary>
-    /// The data directory, the database connection and <see cref="PortalDbContext"/> (a factory for components and jobs,
-    /// and a scoped context for Identity's stores).
+    /// The database (SQLite under the data directory, or PostgreSQL), <see cref="PortalDbContext"/> (a factory for
+    /// components and jobs, and a scoped context for Identity's stores) and the data-protection keys kept in it.
     /// </summary>
     public static WebApplicationBuilder AddPortalData(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
         var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        var database = ReadDatabaseOptions(builder.Configuration);
 
         var dataDirectory = new DataDirectory(
             Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, options.DataDirectory)));
+        builder.Services.AddSingleton(dataDirectory);
+        var connectionString = builder.Configuration.GetConnectionString("MoMo");
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                CreateDataDirectory(dataDirectory);
+                builder.Services.AddSqlitePortalDbContext(connectionString, dataDirectory, options.SqliteBusyTimeoutMs);
+                break;
+            case DatabaseProvider.Postgres:
+                builder.Services.AddPostgresPortalDbContext(connectionString);
+                break;
+        }
+
+        // In the database, not in files: every instance signs and reads the same cookies and antiforgery tokens, and
+        // sign-ins survive restarts and redeployments.
+        builder.Services.AddDataProtection().PersistKeysToDbContext<PortalDbContext>().SetApplicationName("MoMo.Portal");
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the provider's own context type and serves it as <see cref="PortalDbContext"/>, which is all the rest
+    /// of the app asks for.
+    /// </summary>
+    internal static void AddPortalDbContext<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+        where TContext : PortalDbContext
+    {
+        services.AddDbContextFactory<TContext>(configure);
+        services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<TContext>>();
+        services.AddScoped<PortalDbContext>(provider => provider.GetRequiredService<TContext>());
+    }
+
+    /// <summary>Migrates the database unless <see cref="PortalOptions.MigrateOnStart"/> is off (then run <c>migrate</c>).</summary>
+    public static async Task MigrateIfEnabledAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        if (services.GetRequiredService<IOptions<PortalOptions>>().Value.MigrateOnStart)
+        {
+            await services.MigrateDatabaseAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Creates or upgrades the database with the provider's own migration set (on SQLite, write-ahead logging first).
+    /// Instances starting together are safe: EF Core holds a database lock while it migrates.
+    /// </summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        // Building an index over millions of payments takes longer than any request may.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
+        if (db.Database.IsSqlite())
+        {
+            await SqliteDatabase.EnableWriteAheadLogAsync(db, cancellationToken);
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    private static DatabaseOptions ReadDatabaseOptions(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new StartupException(
+                $"{DatabaseOptions.Section}:Provider must be {DatabaseProvider.Sqlite} or {DatabaseProvider.Postgres}: {exception.Message}",
+                exception);
+        }
+    }
+
+    private static void CreateDataDirectory(DataDirectory dataDirectory)
+    {
         try
         {
             Directory.CreateDirectory(dataDirectory.Path);
@@ -29,42 +107,14 @@ public static class DataExtensions
                 $"Set {PortalOptions.Section}:DataDirectory (environment variable MoMo__DataDirectory) to a writable folder.",
                 exception);
         }
-
-        builder.Services.AddSingleton(dataDirectory);
-        // Sign-in cookies and antiforgery tokens stay valid across restarts because their keys live with the data.
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.File("keys")))
-            .SetApplicationName("MoMo.Portal");
-
-        var connectionString = builder.Configuration.GetConnectionString("MoMo")
-                               ?? SqliteDatabase.DefaultConnectionString(dataDirectory.Path);
-        SqliteDatabase.EnsureDirectoryFor(connectionString);
-        var connectionSetup = new SqliteConnectionSetup(options.SqliteBusyTimeoutMs);
-        // Microsoft.Data.Sqlite retries a busy statement on its own until the command timeout (30 s by default) runs
-        // out, on top of SQLite's busy_timeout; matching the two makes the busy timeout the real limit.
-        var commandTimeout = Math.Max(1, (int)Math.Ceiling(options.SqliteBusyTimeoutMs / 1000.0));
-        builder.Services.AddDbContextFactory<PortalDbContext>(db => db
-            .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(commandTimeout))
-            .AddInterceptors(connectionSetup));
-        return builder;
     }
 
-    /// <summary>Migrates the database unless <see cref="PortalOptions.MigrateOnStart"/> is off (then run <c>migrate</c>).</summary>
-    public static async Task MigrateIfEnabledAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    private sealed class PortalDbContextFactory<TContext>(IDbContextFactory<TContext> factory) : IDbContextFactory<PortalDbContext>
+        where TContext : PortalDbContext
     {
-        if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>().Value.MigrateOnStart)
-        {
-            await services.MigrateDatabaseAsync(cancellationToken);
-        }
-    }
+        public PortalDbContext CreateDbContext() => factory.CreateDbContext();
 
-    /// <summary>Creates or upgrades the database: write-ahead logging on, then every pending migration.</summary>
-    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
-    {
-        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        // Building an index over millions of payments takes longer than any request may.
-        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
-        await SqliteDatabase.EnableWriteAheadLogAsync(db, cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
+        public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await factory.CreateDbContextAsync(cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data.Postgres;
 using MoMo.Portal.Data.Sqlite;
 
 namespace MoMo.Portal.Data;
@@ -7,7 +8,9 @@ namespace MoMo.Portal.Data;
 public static class DatabaseErrors
 {
     /// <summary>True when a save failed because another row already holds a unique key (a lost insert race).</summary>
-    public static bool IsUniqueViolation(Exception exception) =>
-        SqliteDatabase.IsUniqueViolation(exception)
-        || (exception is DbUpdateException { InnerException: { } inner } && SqliteDatabase.IsUniqueViolation(inner));
+    public static bool IsUniqueViolation(Exception exception) => exception switch
+    {
+        DbUpdateException { InnerException: { } inner } => IsUniqueViolation(inner),
+        _ => SqliteDatabase.IsUniqueViolation(exception) || PostgresDatabase.IsUniqueViolation(exception),
+    };
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -10,8 +11,12 @@ using MoMo.Portal.Payments;
 
 namespace MoMo.Portal.Data;
 
-/// <summary>The portal's one database: payments and their reference data, proofs, the audit log and Identity.</summary>
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The portal's one database: payments and their reference data, proofs, the audit log, Identity and the
+/// data-protection keys. One model for every provider; each provider has its own derived context only so that it can
+/// have its own migration set (<see cref="Sqlite.SqlitePortalDbContext"/>, <see cref="Postgres.PostgresPortalDbContext"/>).
+/// </summary>
+public abstract class PortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
@@ -21,6 +26,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<RequestProof> RequestProofs => Set<RequestProof>();
     public DbSet<IntakeRecord> IntakeRecords => Set<IntakeRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Shared by every instance, so a cookie or antiforgery token from one instance is valid on all.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -35,7 +43,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 
+    // PostgreSQL's timestamptz refuses a DateTime of unknown kind; in this model an unknown kind can only mean UTC.
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-        toStore => toStore.Kind == DateTimeKind.Local ? toStore.ToUniversalTime() : toStore,
+        toStore => toStore.Kind == DateTimeKind.Local ? toStore.ToUniversalTime() : DateTime.SpecifyKind(toStore, DateTimeKind.Utc),
         fromStore => DateTime.SpecifyKind(fromStore, DateTimeKind.Utc));
 }

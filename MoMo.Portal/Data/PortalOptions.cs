@@ -17,4 +17,10 @@ public sealed class PortalOptions
     /// <summary>How long a SQLite connection waits for another writer before giving up (PRAGMA busy_timeout).</summary>
     [Range(0, 600_000)]
     public int SqliteBusyTimeoutMs { get; set; } = 5000;
+
+    /// <summary>
+    /// Addresses (10.0.0.5) or networks (10.0.0.0/8) of load balancers whose X-Forwarded-Proto and X-Forwarded-For are
+    /// believed; loopback always is. See docs/DEPLOYMENT.md.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
 }

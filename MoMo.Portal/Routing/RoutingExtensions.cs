@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using MoMo.Portal.Data;
@@ -9,8 +10,9 @@ namespace MoMo.Portal.Routing;
 public static class RoutingExtensions
 {
     /// <summary>
-    /// The router, its notifiers and Hangfire on SQLite under the data directory. Hangfire's SQLite storage guards
-    /// job fetching with an in-process lock only: run one Hangfire server per hangfire.db file.
+    /// The router, its notifiers and Hangfire, whose storage follows the database provider: a SQLite file under the data
+    /// directory (its job fetching is guarded by an in-process lock only: one Hangfire server per hangfire.db file), or
+    /// the <c>hangfire</c> schema of the PostgreSQL database, shared by every instance.
     /// </summary>
     public static WebApplicationBuilder AddPaymentRouting(this WebApplicationBuilder builder)
     {
@@ -41,15 +43,34 @@ public static class RoutingExtensions
         builder.Services.AddSingleton<PaymentRouter>();
         builder.Services.AddTransient<RoutePaymentsJob>();
 
-        builder.Services.AddHangfire((services, configuration) => configuration
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(services.GetRequiredService<DataDirectory>().File("hangfire.db"), new SQLiteStorageOptions
+        var provider = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+        var connectionString = builder.Configuration.GetConnectionString("MoMo");
+        builder.Services.AddHangfire((services, configuration) =>
+        {
+            configuration
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (provider == DatabaseProvider.Postgres)
             {
-                // The default 15 s poll would start the 15-second recurring job up to 20 s late.
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-            }));
+                configuration.UsePostgreSqlStorage(postgres => postgres.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    // A fetched job stays invisible to other servers only while its server's heartbeat keeps it so;
+                    // without this a job running longer than the invisibility timeout would start again elsewhere.
+                    UseSlidingInvisibilityTimeout = true,
+                });
+            }
+            else
+            {
+                configuration.UseSQLiteStorage(services.GetRequiredService<DataDirectory>().File("hangfire.db"), new SQLiteStorageOptions
+                {
+                    // The default 15 s poll would start the 15-second recurring job up to 20 s late.
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                });
+            }
+        });
 
         var routing = builder.Configuration.GetSection(RoutingOptions.Section).Get<RoutingOptions>() ?? new RoutingOptions();
         if (routing.RunBackgroundJobs)

@@ -21,20 +21,7 @@ public static class IdentityExtensions
             })
             .AddIdentityCookies();
 
-        builder.Services.AddIdentityCore<ApplicationUser>(options =>
-            {
-                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
-                // OWASP ASVS 2.1: length over composition rules.
-                options.Password.RequiredLength = 12;
-                options.Password.RequireDigit = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.Lockout.AllowedForNewUsers = true;
-                options.User.RequireUniqueEmail = true;
-            })
+        builder.Services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
@@ -65,5 +52,21 @@ public static class IdentityExtensions
         builder.Services.AddSingleton<UserAccounts>();
         builder.Services.AddScoped<StaffActor>();
         return builder;
+    }
+
+    /// <summary>Identity's options, also read when the database model is built at design time (the store schema version).</summary>
+    public static void ConfigureIdentity(IdentityOptions options)
+    {
+        options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+        // OWASP ASVS 2.1: length over composition rules.
+        options.Password.RequiredLength = 12;
+        options.Password.RequireDigit = false;
+        options.Password.RequireLowercase = false;
+        options.Password.RequireUppercase = false;
+        options.Password.RequireNonAlphanumeric = false;
+        options.Lockout.MaxFailedAccessAttempts = 5;
+        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        options.Lockout.AllowedForNewUsers = true;
+        options.User.RequireUniqueEmail = true;
     }
 }

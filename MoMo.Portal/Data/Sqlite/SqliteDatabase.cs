@@ -6,6 +6,21 @@ namespace MoMo.Portal.Data.Sqlite;
 /// <summary>SQLite file-level settings and error codes (see <see cref="SqliteConnectionSetup"/> for the why).</summary>
 internal static class SqliteDatabase
 {
+    /// <summary>The context factory on SQLite, every connection set up by <see cref="SqliteConnectionSetup"/>.</summary>
+    public static void AddSqlitePortalDbContext(this IServiceCollection services, string? connectionString,
+        DataDirectory dataDirectory, int busyTimeoutMs)
+    {
+        connectionString ??= DefaultConnectionString(dataDirectory.Path);
+        EnsureDirectoryFor(connectionString);
+        var connectionSetup = new SqliteConnectionSetup(busyTimeoutMs);
+        // Microsoft.Data.Sqlite retries a busy statement on its own until the command timeout (30 s by default) runs
+        // out, on top of SQLite's busy_timeout; matching the two makes the busy timeout the real limit.
+        var commandTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeoutMs / 1000.0));
+        services.AddPortalDbContext<SqlitePortalDbContext>(db => db
+            .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(commandTimeout))
+            .AddInterceptors(connectionSetup));
+    }
+
     /// <summary>
     /// Write-ahead logging lets readers (the portal) run beside the writer (ingestion) and makes commits cheaper.
     /// The mode is stored in the database file, so setting it once at start is enough.

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace MoMo.Portal.Data.Migrations
+namespace MoMo.Portal.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class InitialSchema : Migration

@@ -1,0 +1,20 @@
+namespace MoMo.Portal.Data;
+
+/// <summary>The <c>Database</c> configuration section: which database holds the portal's data and Hangfire's jobs.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>
+    /// <see cref="DatabaseProvider.Sqlite"/> (the embedded default: files under the data directory, one instance) or
+    /// <see cref="DatabaseProvider.Postgres"/> (several instances on one database; <c>ConnectionStrings:MoMo</c> is then
+    /// an Npgsql connection string).
+    /// </summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace MoMo.Portal.Data.Postgres;
+
+/// <summary>The PostgreSQL side of the data layer: registration and error codes.</summary>
+internal static class PostgresDatabase
+{
+    /// <summary>The context factory on PostgreSQL; the connection string must be given (there is no embedded default).</summary>
+    public static void AddPostgresPortalDbContext(this IServiceCollection services, string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new StartupException(
+                $"{DatabaseOptions.Section}:Provider is {DatabaseProvider.Postgres} but ConnectionStrings:MoMo is not set. " +
+                "Give an Npgsql connection string, e.g. ConnectionStrings__MoMo=\"Host=db;Database=momo;Username=momo;Password=...\".");
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new StartupException($"ConnectionStrings:MoMo is not a valid PostgreSQL connection string: {exception.Message}", exception);
+        }
+
+        services.AddPortalDbContext<PostgresPortalDbContext>(db => db.UseNpgsql(connectionString));
+    }
+
+    /// <summary>23505 unique_violation: an insert lost a race on a unique key.</summary>
+    public static bool IsUniqueViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+}
