@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MoMo.Portal.Data;
+using MoMo.Portal.Data.Postgres;
 using MoMo.Portal.Notifiers;
 using MoMo.Portal.Payments;
 
@@ -154,10 +155,16 @@ public sealed partial class PaymentRouter(
         var token = Guid.NewGuid();
         var expiresAt = now + options.Value.ClaimLease;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var candidates = await db.Payments.Where(IsDue(now))
-            .Where(p => p.PartnerAccountId == partnerAccountId && p.Partner!.IsActive)
-            .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
-            .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
+        // On PostgreSQL the row locks of the pick last until the claim is written; SQLite has one writer anyway, and a
+        // read-then-write transaction there could only fail on a stale snapshot.
+        var postgres = db.Database.IsNpgsql();
+        await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var candidates = postgres
+            ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
+            : await db.Payments.Where(IsDue(now))
+                .Where(p => p.PartnerAccountId == partnerAccountId && p.Partner!.IsActive)
+                .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
+                .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
         if (candidates.Count == 0)
         {
             return new Claim(token, expiresAt, []);
@@ -169,6 +176,11 @@ public sealed partial class PaymentRouter(
                 .SetProperty(p => p.Status, PaymentStatus.Delivering)
                 .SetProperty(p => p.ClaimToken, token)
                 .SetProperty(p => p.ClaimExpiresAtUtc, expiresAt), cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         var claimed = await db.Payments.AsNoTracking().Include(p => p.Partner)
             .Where(p => p.ClaimToken == token).OrderBy(p => p.Id).ToListAsync(cancellationToken);
         return new Claim(token, expiresAt, claimed);
@@ -177,8 +189,11 @@ public sealed partial class PaymentRouter(
     private async Task<bool> HasDueAsync(string partnerAccountId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Payments.Where(IsDue(Now))
-            .AnyAsync(p => p.PartnerAccountId == partnerAccountId && p.Partner!.IsActive, cancellationToken);
+        // On PostgreSQL, rows another instance is claiming right now are not "due" for us: counting them would spin.
+        return db.Database.IsNpgsql()
+            ? (await PostgresClaims.PickDueAsync(db, partnerAccountId, Now, 1, cancellationToken)).Count > 0
+            : await db.Payments.Where(IsDue(Now))
+                .AnyAsync(p => p.PartnerAccountId == partnerAccountId && p.Partner!.IsActive, cancellationToken);
     }
 
     /// <summary>Delivers one claimed payment and reports the outcome; true when the partner took it.</summary>

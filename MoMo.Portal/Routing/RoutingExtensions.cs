@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Npgsql;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using MoMo.Portal.Data;
@@ -14,6 +15,15 @@ public static class RoutingExtensions
     /// directory (its job fetching is guarded by an in-process lock only: one Hangfire server per hangfire.db file), or
     /// the <c>hangfire</c> schema of the PostgreSQL database, shared by every instance.
     /// </summary>
+    private static readonly PostgreSqlStorageOptions PostgresStorageOptions = new()
+    {
+        SchemaName = "hangfire",
+        QueuePollInterval = TimeSpan.FromSeconds(1),
+        // A fetched job stays invisible to other servers only while its server's heartbeat keeps it so; without this a
+        // job running longer than the invisibility timeout would start again elsewhere.
+        UseSlidingInvisibilityTimeout = true,
+    };
+
     public static WebApplicationBuilder AddPaymentRouting(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section)
@@ -45,32 +55,19 @@ public static class RoutingExtensions
 
         var provider = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
         var connectionString = builder.Configuration.GetConnectionString("MoMo");
-        builder.Services.AddHangfire((services, configuration) =>
-        {
-            configuration
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            if (provider == DatabaseProvider.Postgres)
+        // The storage is this app's own singleton: the UseXxxStorage() helpers would also set the process-wide
+        // JobStorage.Current, which two apps in one process (the tests run many) would then share by accident.
+        builder.Services.AddSingleton<JobStorage>(services => provider == DatabaseProvider.Postgres
+            ? new PostgreSqlStorage(new HangfireConnections(connectionString!), PostgresStorageOptions)
+            : new SQLiteStorage(services.GetRequiredService<DataDirectory>().File("hangfire.db"), new SQLiteStorageOptions
             {
-                configuration.UsePostgreSqlStorage(postgres => postgres.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    QueuePollInterval = TimeSpan.FromSeconds(1),
-                    // A fetched job stays invisible to other servers only while its server's heartbeat keeps it so;
-                    // without this a job running longer than the invisibility timeout would start again elsewhere.
-                    UseSlidingInvisibilityTimeout = true,
-                });
-            }
-            else
-            {
-                configuration.UseSQLiteStorage(services.GetRequiredService<DataDirectory>().File("hangfire.db"), new SQLiteStorageOptions
-                {
-                    // The default 15 s poll would start the 15-second recurring job up to 20 s late.
-                    QueuePollInterval = TimeSpan.FromSeconds(1),
-                });
-            }
-        });
+                // The default 15 s poll would start the 15-second recurring job up to 20 s late.
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            }));
+        builder.Services.AddHangfire(configuration => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
 
         var routing = builder.Configuration.GetSection(RoutingOptions.Section).Get<RoutingOptions>() ?? new RoutingOptions();
         if (routing.RunBackgroundJobs)
@@ -101,5 +98,11 @@ public static class RoutingExtensions
             DashboardTitle = "MoMo Portal jobs",
         }).RequireAuthorization(Policies.CanOperate);
         return app;
+    }
+
+    /// <summary>Hangfire's connections to PostgreSQL, from Npgsql's pool.</summary>
+    private sealed class HangfireConnections(string connectionString) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => new(connectionString);
     }
 }

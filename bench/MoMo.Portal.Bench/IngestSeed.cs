@@ -6,7 +6,7 @@ using MoMo.Portal.Payers;
 namespace MoMo.Portal.Bench;
 
 /// <summary>
-/// <c>seed-ingest --data DIR --key K --n N</c>: a fresh database with bank africa_bank (key K) and partners and payers
+/// <c>seed-ingest --data DIR [--postgres CS] --key K --n N</c>: a fresh database with bank africa_bank (key K) and partners and payers
 /// partner1..N / payer1..N, as the load generator's requests name them.
 /// </summary>
 internal static class IngestSeed
@@ -17,6 +17,7 @@ internal static class IngestSeed
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration["MoMo:DataDirectory"] = options.Get("data", "bench-data");
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        options.UseDatabase(builder.Configuration);
         builder.AddPortal();
         await using var app = builder.Build();
         await app.Services.MigrateDatabaseAsync();

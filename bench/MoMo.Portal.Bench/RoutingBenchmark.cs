@@ -8,11 +8,13 @@ using MoMo.Portal.Data;
 using MoMo.Portal.Partners;
 using MoMo.Portal.Payers;
 using MoMo.Portal.Routing;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace MoMo.Portal.Bench;
 
 /// <summary>
-/// <c>route [--payments 100000] [--partners 10] [--slow-ms 0]</c>: a backlog of payments for N webhook partners,
+/// <c>route [--payments 100000] [--partners 10] [--slow-ms 0] [--postgres CS]</c>: a backlog of payments for N webhook partners,
 /// drained by the router (the same pass the recurring job runs) into a loopback receiver answering 200. With
 /// --slow-ms, partner 1 answers after that delay and the drain time of the other partners is reported apart.
 /// </summary>
@@ -33,6 +35,7 @@ internal static class RoutingBenchmark
         builder.Configuration["Routing:AllowPrivateNetworks"] = "true";
         builder.Configuration["Routing:RunBackgroundJobs"] = "false";
         builder.Configuration["Routing:DeliveryTimeout"] = "00:00:05";
+        options.UseDatabase(builder.Configuration);
         builder.AddPortal();
         await using var app = builder.Build();
         await app.Services.MigrateDatabaseAsync();
@@ -43,7 +46,14 @@ internal static class RoutingBenchmark
         }
 
         await app.Services.GetRequiredService<PayerService>().CreateAsync("payer1", "Payer", null, "bench", CancellationToken.None);
-        await FillAsync(directory, count, partnerCount);
+        if (options.Postgres is { } postgres)
+        {
+            await FillPostgresAsync(postgres, count, partnerCount);
+        }
+        else
+        {
+            await FillAsync(directory, count, partnerCount);
+        }
 
         var router = app.Services.GetRequiredService<PaymentRouter>();
         var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -66,6 +76,7 @@ internal static class RoutingBenchmark
         var summary = await pass;
         var elapsed = stopwatch.Elapsed;
         Console.WriteLine();
+        Console.WriteLine($"database: {(options.Postgres is null ? "SQLite (embedded default)" : "PostgreSQL")}");
         Console.WriteLine("| payments | partners | slow partner | drained in | deliveries/s | other partners done in | peak RSS |");
         Console.WriteLine("|---:|---:|---|---:|---:|---:|---:|");
         Console.WriteLine($"| {count:N0} | {partnerCount} | {(slowMs > 0 ? $"partner1, {slowMs} ms" : "none")} | {elapsed.TotalSeconds:0.0} s | " +
@@ -119,6 +130,47 @@ internal static class RoutingBenchmark
         }
 
         await transaction.CommitAsync();
+    }
+
+    /// <summary>The same backlog on PostgreSQL, written with binary COPY.</summary>
+    private static async Task FillPostgresAsync(string connectionString, int count, int partners)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var bank = new NpgsqlCommand(
+            "INSERT INTO \"Banks\" (\"Code\", \"Name\", \"ApiKeyHash\", \"ApiKeyHint\", \"IsActive\", \"CreatedAtUtc\") " +
+            $"VALUES ('bench', 'Bench', '{new string('0', 64)}', 'x', TRUE, now())", connection))
+        {
+            await bank.ExecuteNonQueryAsync();
+        }
+
+        var at = DateTime.UtcNow.AddMinutes(-1);
+        await using var copy = await connection.BeginBinaryImportAsync("""
+            COPY "Payments" ("PayerId", "PartnerAccountId", "BankCode", "AmountMinor", "Currency", "RequestFingerprint",
+                "ProofKey", "BankDateUtc", "ReceivedAtUtc", "ProcessError", "Status", "AttemptCount", "ScheduleStep", "DeliveryId",
+                "NextAttemptAtUtc") FROM STDIN (FORMAT BINARY)
+            """);
+        for (var i = 0; i < count; i++)
+        {
+            await copy.StartRowAsync();
+            await copy.WriteAsync("payer1", NpgsqlDbType.Varchar);
+            await copy.WriteAsync($"partner{i % partners + 1}", NpgsqlDbType.Varchar);
+            await copy.WriteAsync("bench", NpgsqlDbType.Varchar);
+            await copy.WriteAsync(1000L + i, NpgsqlDbType.Bigint);
+            await copy.WriteAsync("USD", NpgsqlDbType.Char);
+            await copy.WriteAsync("fp", NpgsqlDbType.Varchar);
+            await copy.WriteAsync($"bench-{i}", NpgsqlDbType.Varchar);
+            await copy.WriteAsync(at, NpgsqlDbType.TimestampTz);
+            await copy.WriteAsync(at, NpgsqlDbType.TimestampTz);
+            await copy.WriteAsync(false, NpgsqlDbType.Boolean);
+            await copy.WriteAsync("Received", NpgsqlDbType.Varchar);
+            await copy.WriteAsync(0, NpgsqlDbType.Integer);
+            await copy.WriteAsync(0, NpgsqlDbType.Integer);
+            await copy.WriteAsync($"msg_bench_{i}", NpgsqlDbType.Varchar);
+            await copy.WriteAsync(at, NpgsqlDbType.TimestampTz);
+        }
+
+        await copy.CompleteAsync();
     }
 
     private static async Task<Receiver> StartReceiverAsync(int slowMs)

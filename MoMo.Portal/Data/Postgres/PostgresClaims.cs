@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Payments;
+
+namespace MoMo.Portal.Data.Postgres;
+
+/// <summary>
+/// The router's claim on PostgreSQL, where several instances claim at once: the due payments are picked with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so an instance never waits for rows another instance is claiming, and two instances
+/// never pick the same rows. The caller's compare-and-set update (inside the same transaction) stays as the guard.
+/// </summary>
+internal static class PostgresClaims
+{
+    /// <summary>
+    /// Up to <paramref name="batchSize"/> due payments of the partner that no one else is claiming. Inside a transaction
+    /// they stay locked until it ends; alone, the answer only says whether such payments exist.
+    /// </summary>
+    public static Task<List<long>> PickDueAsync(
+        PortalDbContext db, string partnerAccountId, DateTime now, int batchSize, CancellationToken cancellationToken) =>
+        db.Database.SqlQuery<long>($"""
+            SELECT p."Id" AS "Value"
+            FROM "Payments" AS p
+            JOIN "Partners" AS partner ON partner."AccountId" = p."PartnerAccountId"
+            WHERE p."PartnerAccountId" = {partnerAccountId} AND partner."IsActive"
+              AND ((p."Status" IN ({nameof(PaymentStatus.Received)}, {nameof(PaymentStatus.RetryScheduled)}) AND p."NextAttemptAtUtc" <= {now})
+                   OR (p."Status" = {nameof(PaymentStatus.Delivering)} AND p."ClaimExpiresAtUtc" <= {now}))
+            ORDER BY p."NextAttemptAtUtc", p."Id"
+            LIMIT {batchSize}
+            FOR UPDATE OF p SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+}
