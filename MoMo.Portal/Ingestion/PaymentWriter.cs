@@ -2,9 +2,11 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using MoMo.Portal.Data.Postgres;
 using MoMo.Portal.Data.Sqlite;
 using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
+using Npgsql;
 
 namespace MoMo.Portal.Ingestion;
 
@@ -12,26 +14,33 @@ namespace MoMo.Portal.Ingestion;
 /// Group commit for new payments: one writer takes every payment waiting to be stored, writes them with their proofs
 /// in one transaction, and answers each caller only after that transaction committed. With SQLite in WAL mode and
 /// synchronous=FULL the commit is the expensive part (one fsync); sharing it between up to <see cref="MaxBatch"/>
-/// payments keeps every acknowledged payment durable and multiplies throughput.
+/// payments keeps every acknowledged payment durable and multiplies throughput. SQLite has one writer at a time, so
+/// one loop writes; PostgreSQL commits concurrent transactions side by side, so there several loops write at once
+/// (a transaction id in two concurrent batches is settled by the unique index, see <see cref="WriteOutcome.WriteIndividually"/>).
 /// </summary>
 public sealed partial class PaymentWriter : IAsyncDisposable
 {
     public const int MaxBatch = 256;
 
+    /// <summary>Batches in flight at once on a database that takes concurrent writers.</summary>
+    public const int ConcurrentWriters = 4;
+
     private readonly Channel<PendingPayment> _queue =
-        Channel.CreateBounded<PendingPayment>(new BoundedChannelOptions(4 * MaxBatch) { SingleReader = true });
+        Channel.CreateBounded<PendingPayment>(new BoundedChannelOptions(4 * MaxBatch));
 
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly IProofStore _proofStore;
     private readonly ILogger<PaymentWriter> _logger;
-    private readonly Task _loop;
+    private readonly Task[] _loops;
 
-    public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, IProofStore proofStore, ILogger<PaymentWriter> logger)
+    public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, IProofStore proofStore,
+        Microsoft.Extensions.Options.IOptions<DatabaseOptions> database, ILogger<PaymentWriter> logger)
     {
         _dbFactory = dbFactory;
         _proofStore = proofStore;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
+        var writers = database.Value.Provider == DatabaseProvider.Sqlite ? 1 : ConcurrentWriters;
+        _loops = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync))];
     }
 
     /// <summary>Stores the payment and its proof; completes once they are committed (or with why they were not).</summary>
@@ -63,9 +72,10 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         try
         {
             await using var db = await _dbFactory.CreateDbContextAsync();
-            // On SQLite the insert itself finds stored transaction ids (ON CONFLICT); elsewhere they are looked up first.
-            var sqlite = _proofStore is DatabaseProofStore && db.Database.IsSqlite();
-            var stored = sqlite ? [] : await StoredAlreadyAsync(db, batch);
+            // With the proofs in the database, the insert itself finds stored transaction ids (ON CONFLICT) on SQLite and
+            // PostgreSQL; with another proof store, or on another provider, EF Core looks them up first.
+            var fastPath = _proofStore is DatabaseProofStore && (db.Database.IsSqlite() || db.Database.IsNpgsql());
+            var stored = fastPath ? [] : await StoredAlreadyAsync(db, batch);
             var added = new Dictionary<(string Bank, string Reference), int>();
             var repeatsInBatch = new List<(int Index, int Of)>();
             var outcomes = new WriteOutcome[batch.Count];
@@ -95,9 +105,13 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 fresh.Add(i);
             }
 
-            if (sqlite)
+            if (fastPath && db.Database.IsSqlite())
             {
                 await InsertWithSqliteAsync(db, batch, fresh, outcomes);
+            }
+            else if (fastPath)
+            {
+                await InsertWithPostgresAsync(db, batch, fresh, outcomes);
             }
             else
             {
@@ -119,9 +133,10 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 batch[i].Completion.TrySetResult(outcomes[i]);
             }
         }
-        catch (Exception exception) when (DatabaseErrors.IsUniqueViolation(exception))
+        catch (Exception exception) when (DatabaseErrors.IsWriteConflict(exception))
         {
-            // Another process stored one of these first: let each request settle on its own, as before group commit.
+            // Another writer stored one of these first, or two batches with the same transaction ids deadlocked: let
+            // each request settle on its own, as before group commit.
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetResult(new WriteOutcome.WriteIndividually());
@@ -154,6 +169,30 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                     : new WriteOutcome.Repeat(await db.Payments.AsNoTracking().SingleAsync(p =>
                         p.BankCode == payment.BankCode && p.BankReference == payment.BankReference));
             }
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The fast path for the scale-out profile: every insert of the batch in one round trip, one commit.</summary>
+    private static async Task InsertWithPostgresAsync(PortalDbContext db, List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
+    {
+        await db.Database.OpenConnectionAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var rows = fresh.Select(i =>
+        {
+            var proof = DatabaseProofStore.Create(batch[i].Submission.Request);
+            return (proof, Receive(batch[i], proof.Key));
+        }).ToList();
+        var stored = await PostgresPaymentInserter.InsertAsync((NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction)transaction.GetDbTransaction(), rows);
+        for (var n = 0; n < fresh.Count; n++)
+        {
+            var payment = rows[n].Item2;
+            outcomes[fresh[n]] = stored[n]
+                ? new WriteOutcome.Created(payment)
+                : new WriteOutcome.Repeat(await db.Payments.AsNoTracking().SingleAsync(p =>
+                    p.BankCode == payment.BankCode && p.BankReference == payment.BankReference));
         }
 
         await transaction.CommitAsync();
@@ -199,7 +238,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop;
+        await Task.WhenAll(_loops);
     }
 
     private sealed record PendingPayment(

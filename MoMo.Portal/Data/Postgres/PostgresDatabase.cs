@@ -31,4 +31,8 @@ internal static class PostgresDatabase
     /// <summary>23505 unique_violation: an insert lost a race on a unique key.</summary>
     public static bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    /// <summary>40P01 deadlock_detected, 40001 serialization_failure: the transaction lost to a concurrent one.</summary>
+    public static bool IsConcurrencyFailure(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 }
