@@ -51,11 +51,15 @@ done
 rss_mb() { local total=0; for pid in "${SERVERS[@]}"; do total=$((total + $(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status"))); done; echo "$total"; }
 ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
 max() { printf '%s\n' "$@" | sort -g | tail -n 1; }
+# CPU time (clock ticks) used so far by the given processes: utime + stime from /proc/PID/stat.
+ticks() { local total=0 pid; for pid in "$@"; do [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done; echo "$total"; }
+db_ticks() { if [ "$PROVIDER" = postgres ]; then ticks $(pgrep -u postgres postgres || true); else echo 0; fi; }
+us_per() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "-" }'; }
 
 echo
 echo "database: $PROVIDER, instances: $INSTANCES"
-echo "| connections | payments/s | p50 ms | p99 ms | non-2xx | 2xx | new rows | server RSS MB |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| connections | payments/s | p50 ms | p99 ms | non-2xx | 2xx | new rows | server RSS MB | portal CPU µs/payment | PostgreSQL CPU µs/payment |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for c in $CONNS; do
   per=$(( c / INSTANCES > 0 ? c / INSTANCES : 1 )); t=$(( per < 2 ? 1 : 2 ))
   WRKS=()
@@ -64,7 +68,7 @@ for c in $CONNS; do
     WRKS+=($!)
   done
   wait "${WRKS[@]}"
-  before=$(rows)
+  before=$(rows); app_before=$(ticks "${SERVERS[@]}"); db_before=$(db_ticks)
   WRKS=()
   for i in $(seq 0 $((INSTANCES - 1))); do
     RUN="run$c-$i" API_KEY="$KEY" wrk -t"$t" -c"$per" -d"${DURATION}s" --latency -s "$ROOT/bench/wrk/momo-post.lua" \
@@ -73,7 +77,7 @@ for c in $CONNS; do
   done
   wait "${WRKS[@]}"
   sleep 1 # let requests still in flight when wrk stopped finish before counting
-  after=$(rows)
+  after=$(rows); app_used=$(( $(ticks "${SERVERS[@]}") - app_before )); db_used=$(( $(db_ticks) - db_before ))
   total=0; non2xx=0; rps=0; p50s=(); p99s=()
   for i in $(seq 0 $((INSTANCES - 1))); do
     out=$(cat "$WORK/wrk$i.out")
@@ -83,7 +87,8 @@ for c in $CONNS; do
     p50s+=("$(ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")")
     p99s+=("$(ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")")
   done
-  echo "| $c | $rps | $(max "${p50s[@]}") | $(max "${p99s[@]}") | $non2xx | $((total - non2xx)) | $((after - before)) | $(rss_mb) |"
+  db_cpu=$([ "$PROVIDER" = postgres ] && us_per "$db_used" $((after - before)) || echo "in process")
+  echo "| $((per * INSTANCES)) | $rps | $(max "${p50s[@]}") | $(max "${p99s[@]}") | $non2xx | $((total - non2xx)) | $((after - before)) | $(rss_mb) | $(us_per "$app_used" $((after - before))) | $db_cpu |"
 done
 
 if [ -n "${ANCHORS_DIR:-}" ]; then

@@ -76,6 +76,10 @@ public static class DataExtensions
         {
             await SqliteDatabase.EnableWriteAheadLogAsync(db, cancellationToken);
         }
+        else if (db.Database.IsNpgsql())
+        {
+            await PostgresDatabase.CreateMigrationHistoryAsync(db, cancellationToken);
+        }
 
         await db.Database.MigrateAsync(cancellationToken);
     }

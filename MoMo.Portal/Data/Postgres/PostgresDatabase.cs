@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace MoMo.Portal.Data.Postgres;
@@ -35,4 +37,21 @@ internal static class PostgresDatabase
     /// <summary>40P01 deadlock_detected, 40001 serialization_failure: the transaction lost to a concurrent one.</summary>
     public static bool IsConcurrencyFailure(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    /// <summary>
+    /// Creates EF Core's migration history table before migrating. Left to itself, EF Core first queries the missing table
+    /// on a new database and logs that failure as an error — alarming in an operator's log for a normal first start
+    /// (npgsql/efcore.pg#3407: the provider cannot tell whether the table exists, so it tries and catches).
+    /// </summary>
+    public static async Task CreateMigrationHistoryAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+        {
+            // Another instance starting at the same moment created it.
+        }
+    }
 }
