@@ -27,8 +27,8 @@ if [ "$PROVIDER" = postgres ]; then
   SERVER_CS="${MOMO_BENCH_POSTGRES:-$("$ROOT/.ci/postgres" start)}"
   psql_url() { local h p u; h=$(echo "$SERVER_CS" | sed -n 's/.*Host=\([^;]*\).*/\1/p'); p=$(echo "$SERVER_CS" | sed -n 's/.*Port=\([^;]*\).*/\1/p')
                u=$(echo "$SERVER_CS" | sed -n 's/.*Username=\([^;]*\).*/\1/p'); echo "host=$h port=${p:-5432} user=$u dbname=$1"; }
-  psql -q "$(psql_url postgres)" -c "DROP DATABASE IF EXISTS momo_bench WITH (FORCE)" -c "CREATE DATABASE momo_bench"
   DB_CS="$(echo "$SERVER_CS" | sed 's/Database=[^;]*//');Database=momo_bench"
+  dotnet "$ROOT/bench/MoMo.Portal.Bench/bin/Release/net10.0/MoMo.Portal.Bench.dll" create-database --postgres "$DB_CS"
   DATABASE=(--postgres "$DB_CS")
   rows() { psql -tAq "$(psql_url momo_bench)" -c 'SELECT COUNT(*) FROM "Payments"'; }
 else

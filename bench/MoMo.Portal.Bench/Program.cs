@@ -7,11 +7,12 @@ return args.FirstOrDefault() switch
     "seed-ingest" => await IngestSeed.RunAsync(args[1..]),
     "route" => await RoutingBenchmark.RunAsync(args[1..]),
     "e2e" => await EndToEndBenchmark.RunAsync(args[1..]),
+    "create-database" => await PostgresDatabase.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR --key K [--n N] | route [--payments N] [--partners N] [--slow-ms MS] | e2e [--rate N] [--seconds N]");
+    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR [--postgres CS] --key K [--n N] | route [--payments N] [--partners N] [--slow-ms MS] [--postgres CS] | e2e [--rate N] [--seconds N] | create-database --postgres CS");
     return 2;
 }
