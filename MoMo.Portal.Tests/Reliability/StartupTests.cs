@@ -51,6 +51,24 @@ public sealed class StartupTests : IDisposable
         Assert.Contains("mail", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_postgresql_server_that_cannot_be_reached_is_reported_without_the_password()
+    {
+        await using var portal = new PortalProcess(_data.Path, new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "Postgres",
+            // Nothing listens on port 9 of loopback (discard): the connection is refused at once.
+            ["ConnectionStrings:MoMo"] = "Host=127.0.0.1;Port=9;Database=momo;Username=momo;Password=s3cret-pw;Timeout=3",
+        });
+
+        var (exitCode, error) = await portal.RunToExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("MoMo Portal cannot start: PostgreSQL at 127.0.0.1:9 (database momo) cannot be reached", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -72,16 +73,30 @@ public static class DataExtensions
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         // Building an index over millions of payments takes longer than any request may.
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
-        if (db.Database.IsSqlite())
+        try
         {
-            await SqliteDatabase.EnableWriteAheadLogAsync(db, cancellationToken);
-        }
-        else if (db.Database.IsNpgsql())
-        {
-            await PostgresDatabase.CreateMigrationHistoryAsync(db, cancellationToken);
-        }
+            if (db.Database.IsSqlite())
+            {
+                await SqliteDatabase.EnableWriteAheadLogAsync(db, cancellationToken);
+            }
+            else if (db.Database.IsNpgsql())
+            {
+                await PostgresDatabase.CreateMigrationHistoryAsync(db, cancellationToken);
+            }
 
-        await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        // EF Core wraps an error it deems transient (a refused connection) in an InvalidOperationException.
+        catch (Exception exception) when ((exception as DbException ?? exception.InnerException as DbException) is { } error)
+        {
+            // One line an operator can act on (a full disk, a server that is down), not a stack trace in a restart loop.
+            throw new StartupException(db.Database.IsNpgsql()
+                ? $"{PostgresDatabase.Describe(db)} cannot be reached or prepared: {error.Message}. " +
+                  "Check that the server runs and that ConnectionStrings:MoMo is right."
+                : $"The SQLite database '{db.Database.GetDbConnection().DataSource}' cannot be prepared: {error.Message} " +
+                  $"Check that the disk has room and that {PortalOptions.Section}:DataDirectory is writable.",
+                exception);
+        }
     }
 
     private static DatabaseOptions ReadDatabaseOptions(IConfiguration configuration)

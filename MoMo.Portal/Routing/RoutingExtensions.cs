@@ -64,7 +64,8 @@ public static class RoutingExtensions
                 // The default 15 s poll would start the 15-second recurring job up to 20 s late.
                 QueuePollInterval = TimeSpan.FromSeconds(1),
             }));
-        builder.Services.AddHangfire(configuration => configuration
+        builder.Services.AddHangfire((services, configuration) => configuration
+            .UseLogProvider(new HangfireLogProvider(services.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());

@@ -54,4 +54,11 @@ internal static class PostgresDatabase
             // Another instance starting at the same moment created it.
         }
     }
+
+    /// <summary>Where the database is, for messages: server and database, never the password.</summary>
+    public static string Describe(PortalDbContext db)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+        return $"PostgreSQL at {connection.Host}:{connection.Port} (database {connection.Database})";
+    }
 }
