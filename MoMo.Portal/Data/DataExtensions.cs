@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -38,8 +40,30 @@ public static class DataExtensions
 
         // In the database, not in files: every instance signs and reads the same cookies and antiforgery tokens, and
         // sign-ins survive restarts and redeployments.
-        builder.Services.AddDataProtection().PersistKeysToDbContext<PortalDbContext>().SetApplicationName("MoMo.Portal");
+        var dataProtection = builder.Services.AddDataProtection().PersistKeysToDbContext<PortalDbContext>().SetApplicationName("MoMo.Portal");
+        if (options.KeyProtectionCertificate is { Length: > 0 } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(LoadCertificate(certificate, options.KeyProtectionCertificatePassword));
+        }
+
         return builder;
+    }
+
+    private static X509Certificate2 LoadCertificate(string path, string? password)
+    {
+        try
+        {
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password);
+            return certificate.HasPrivateKey
+                ? certificate
+                : throw new StartupException($"{PortalOptions.Section}:KeyProtectionCertificate '{path}' has no private key: the keys could not be read back.");
+        }
+        catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException(
+                $"{PortalOptions.Section}:KeyProtectionCertificate '{path}' cannot be loaded: {exception.Message} " +
+                $"(a .pfx file; its password goes in {PortalOptions.Section}:KeyProtectionCertificatePassword).", exception);
+        }
     }
 
     /// <summary>

@@ -23,4 +23,13 @@ public sealed class PortalOptions
     /// believed; loopback always is. See docs/DEPLOYMENT.md.
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// A PKCS#12 (.pfx) file whose certificate encrypts the data-protection keys stored in the database; without it
+    /// they are stored in clear, readable by anyone who can read the database. See docs/DEPLOYMENT.md.
+    /// </summary>
+    public string? KeyProtectionCertificate { get; set; }
+
+    /// <summary>The password of <see cref="KeyProtectionCertificate"/>, if it has one.</summary>
+    public string? KeyProtectionCertificatePassword { get; set; }
 }
