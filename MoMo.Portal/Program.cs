@@ -4,7 +4,10 @@ using MoMo.Portal.Cli;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(PortalCommandLine.HostArguments(args));
+    // Settings are read and validated once, at start, so appsettings.json is not watched: watching it puts a recursive
+    // file watcher on the content root, which by default holds App_Data, and every database commit would wake it
+    // (measured: a quarter of ingestion throughput).
+    var builder = WebApplication.CreateBuilder([.. PortalCommandLine.HostArguments(args), "--hostBuilder:reloadConfigOnChange=false"]);
     builder.AddPortal();
     if (PortalCommandLine.IsCommand(args))
     {
