@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -95,21 +96,29 @@ public sealed class BankPaymentsController(IngestionService ingestion, BankAuthe
     private async Task<RawBankRequest> CaptureAsync(CancellationToken cancellationToken)
     {
         var limit = IngestionService.MaxBodyBytes;
-        var buffer = new byte[limit + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await Request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        // A pooled buffer: a fresh 64 KB array per request was a quarter of a gigabyte of garbage a second under load.
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
         {
-            length += read;
-        }
+            var length = 0;
+            int read;
+            while (length < limit + 1 && (read = await Request.Body.ReadAsync(buffer.AsMemory(length, limit + 1 - length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
 
-        var truncated = length > limit || Request.ContentLength > limit;
-        var headers = Request.Headers
-            .Select(h => KeyValuePair.Create(h.Key, s_credentialHeaders.Contains(h.Key) ? "[redacted]" : h.Value.ToString()))
-            .ToList();
-        return new RawBankRequest(clock.GetUtcNow().UtcDateTime, Request.Method, Request.Path + Request.QueryString,
-            Request.ContentType, headers, HttpContext.Connection.RemoteIpAddress?.ToString(),
-            buffer[..Math.Min(length, limit)], truncated);
+            var truncated = length > limit || Request.ContentLength > limit;
+            var headers = Request.Headers
+                .Select(h => KeyValuePair.Create(h.Key, s_credentialHeaders.Contains(h.Key) ? "[redacted]" : h.Value.ToString()))
+                .ToList();
+            return new RawBankRequest(clock.GetUtcNow().UtcDateTime, Request.Method, Request.Path + Request.QueryString,
+                Request.ContentType, headers, HttpContext.Connection.RemoteIpAddress?.ToString(),
+                buffer[..Math.Min(length, limit)], truncated);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private ProblemHttpResult Problem(IngestionRejection rejection)
