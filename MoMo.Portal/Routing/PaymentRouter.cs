@@ -182,7 +182,7 @@ public sealed partial class PaymentRouter(
         }
 
         var claimed = await db.Payments.AsNoTracking().Include(p => p.Partner)
-            .Where(p => p.ClaimToken == token).OrderBy(p => p.Id).ToListAsync(cancellationToken);
+            .Where(p => candidates.Contains(p.Id) && p.ClaimToken == token).OrderBy(p => p.Id).ToListAsync(cancellationToken);
         return new Claim(token, expiresAt, claimed);
     }
 

@@ -652,12 +652,7 @@ namespace MoMo.Portal.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClaimToken");
-
                     b.HasIndex("DeliveryId")
-                        .IsUnique();
-
-                    b.HasIndex("ProofKey")
                         .IsUnique();
 
                     b.HasIndex("ReceivedAtUtc");

@@ -633,12 +633,7 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClaimToken");
-
                     b.HasIndex("DeliveryId")
-                        .IsUnique();
-
-                    b.HasIndex("ProofKey")
                         .IsUnique();
 
                     b.HasIndex("ReceivedAtUtc");
