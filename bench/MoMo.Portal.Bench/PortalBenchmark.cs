@@ -50,6 +50,8 @@ internal static class PortalBenchmark
         await MeasureAsync(factory, "status=Errored, partner=partner-7, sorted by amount", new PaymentFilter { Status = "Errored", Partner = "partner-7" }, "Amount", true);
         await MeasureAsync(factory, "last 7 days, currency=KES, sorted by payer", new PaymentFilter { From = weekAgo, Currency = "KES" }, "PayerId", false);
         await MeasureAsync(factory, "payer=payer-123", new PaymentFilter { Payer = "payer-123" }, null, true);
+        await MeasureAsync(factory, "partner=partner-3, newest first", new PaymentFilter { Partner = "partner-3" }, null, true);
+        await MeasureAsync(factory, "status=Errored, newest first", new PaymentFilter { Status = "Errored" }, null, true);
         await MeasureAsync(factory, "search by bank transaction id", new PaymentFilter { Search = $"TX-{count / 2}" }, null, true);
         await MeasureAsync(factory, "status=Held (partner disabled)", new PaymentFilter { Status = PaymentFilter.HeldStatus }, null, true);
         await MeasureAsync(factory, "page 400 of the unfiltered list", new PaymentFilter(), null, true, page: 400);

@@ -666,13 +666,9 @@ namespace MoMo.Portal.Data.Postgres.Migrations
 
                     b.HasIndex("Currency", "ReceivedAtUtc");
 
-                    b.HasIndex("PartnerAccountId", "ReceivedAtUtc");
-
                     b.HasIndex("PayerId", "ReceivedAtUtc");
 
                     b.HasIndex("Status", "NextAttemptAtUtc");
-
-                    b.HasIndex("Status", "ReceivedAtUtc");
 
                     b.HasIndex("PartnerAccountId", "Status", "NextAttemptAtUtc");
 

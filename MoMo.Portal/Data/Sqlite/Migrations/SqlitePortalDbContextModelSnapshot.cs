@@ -647,13 +647,9 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("Currency", "ReceivedAtUtc");
 
-                    b.HasIndex("PartnerAccountId", "ReceivedAtUtc");
-
                     b.HasIndex("PayerId", "ReceivedAtUtc");
 
                     b.HasIndex("Status", "NextAttemptAtUtc");
-
-                    b.HasIndex("Status", "ReceivedAtUtc");
 
                     b.HasIndex("PartnerAccountId", "Status", "NextAttemptAtUtc");
 
