@@ -19,7 +19,6 @@ public static class DataExtensions
     {
         builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
         var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         var database = ReadDatabaseOptions(builder.Configuration);
 
@@ -27,16 +26,12 @@ public static class DataExtensions
             Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, options.DataDirectory)));
         builder.Services.AddSingleton(dataDirectory);
         var connectionString = builder.Configuration.GetConnectionString("MoMo");
-        switch (database.Provider)
+        var portalDatabase = database.Provider switch
         {
-            case DatabaseProvider.Sqlite:
-                CreateDataDirectory(dataDirectory);
-                builder.Services.AddSqlitePortalDbContext(connectionString, dataDirectory, options.SqliteBusyTimeoutMs);
-                break;
-            case DatabaseProvider.Postgres:
-                builder.Services.AddPostgresPortalDbContext(connectionString);
-                break;
-        }
+            DatabaseProvider.Postgres => builder.Services.AddPostgresPortalDbContext(connectionString),
+            _ => builder.Services.AddSqlitePortalDbContext(connectionString, CreateDataDirectory(dataDirectory), options.SqliteBusyTimeoutMs),
+        };
+        builder.Services.AddSingleton(portalDatabase);
 
         // In the database, not in files: every instance signs and reads the same cookies and antiforgery tokens, and
         // sign-ins survive restarts and redeployments.
@@ -137,11 +132,12 @@ public static class DataExtensions
         }
     }
 
-    private static void CreateDataDirectory(DataDirectory dataDirectory)
+    private static DataDirectory CreateDataDirectory(DataDirectory dataDirectory)
     {
         try
         {
             Directory.CreateDirectory(dataDirectory.Path);
+            return dataDirectory;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

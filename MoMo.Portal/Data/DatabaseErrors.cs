@@ -8,19 +8,17 @@ namespace MoMo.Portal.Data;
 public static class DatabaseErrors
 {
     /// <summary>True when a save failed because another row already holds a unique key (a lost insert race).</summary>
-    public static bool IsUniqueViolation(Exception exception) => exception switch
-    {
-        DbUpdateException { InnerException: { } inner } => IsUniqueViolation(inner),
-        _ => SqliteDatabase.IsUniqueViolation(exception) || PostgresDatabase.IsUniqueViolation(exception),
-    };
+    public static bool IsUniqueViolation(Exception exception) =>
+        Unwrap(exception) is var error && (SqliteDatabase.IsUniqueViolation(error) || PostgresDatabase.IsUniqueViolation(error));
 
     /// <summary>
     /// True when concurrent writers collided — a lost unique-key race, or on PostgreSQL a deadlock between two batches
     /// holding the same keys in different orders — so each write done alone will succeed or find the other's row.
     /// </summary>
-    public static bool IsWriteConflict(Exception exception) => exception switch
-    {
-        DbUpdateException { InnerException: { } inner } => IsWriteConflict(inner),
-        _ => IsUniqueViolation(exception) || PostgresDatabase.IsConcurrencyFailure(exception),
-    };
+    public static bool IsWriteConflict(Exception exception) =>
+        IsUniqueViolation(exception) || PostgresDatabase.IsConcurrencyFailure(Unwrap(exception));
+
+    /// <summary>EF Core reports a failed save as a DbUpdateException around the provider's own error.</summary>
+    private static Exception Unwrap(Exception exception) =>
+        exception is DbUpdateException { InnerException: { } inner } ? inner : exception;
 }

@@ -18,3 +18,10 @@ public enum DatabaseProvider
     Sqlite,
     Postgres,
 }
+
+/// <summary>
+/// The database this process uses, decided once at start from <see cref="DatabaseOptions"/> and
+/// <c>ConnectionStrings:MoMo</c>: everything that depends on the provider (Hangfire's storage, the ingestion writer)
+/// asks this instead of reading the settings again.
+/// </summary>
+public sealed record PortalDatabase(DatabaseProvider Provider, string ConnectionString);

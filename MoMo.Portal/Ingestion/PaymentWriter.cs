@@ -31,15 +31,17 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly IProofStore _proofStore;
     private readonly ILogger<PaymentWriter> _logger;
+    private readonly DatabaseProvider _provider;
     private readonly Task[] _loops;
 
     public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, IProofStore proofStore,
-        Microsoft.Extensions.Options.IOptions<DatabaseOptions> database, ILogger<PaymentWriter> logger)
+        PortalDatabase database, ILogger<PaymentWriter> logger)
     {
         _dbFactory = dbFactory;
         _proofStore = proofStore;
         _logger = logger;
-        var writers = database.Value.Provider == DatabaseProvider.Sqlite ? 1 : ConcurrentWriters;
+        _provider = database.Provider;
+        var writers = _provider == DatabaseProvider.Sqlite ? 1 : ConcurrentWriters;
         _loops = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync))];
     }
 
@@ -72,9 +74,9 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         try
         {
             await using var db = await _dbFactory.CreateDbContextAsync();
-            // With the proofs in the database, the insert itself finds stored transaction ids (ON CONFLICT) on SQLite and
-            // PostgreSQL; with another proof store, or on another provider, EF Core looks them up first.
-            var fastPath = _proofStore is DatabaseProofStore && (db.Database.IsSqlite() || db.Database.IsNpgsql());
+            // With the proofs in the database, the insert itself finds stored transaction ids (ON CONFLICT); with another
+            // proof store, EF Core looks them up first.
+            var fastPath = _proofStore is DatabaseProofStore;
             var stored = fastPath ? [] : await StoredAlreadyAsync(db, batch);
             var added = new Dictionary<(string Bank, string Reference), int>();
             var repeatsInBatch = new List<(int Index, int Of)>();
@@ -105,18 +107,13 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 fresh.Add(i);
             }
 
-            if (fastPath && db.Database.IsSqlite())
+            var insert = (fastPath, _provider) switch
             {
-                await InsertWithSqliteAsync(db, batch, fresh, outcomes);
-            }
-            else if (fastPath)
-            {
-                await InsertWithPostgresAsync(db, batch, fresh, outcomes);
-            }
-            else
-            {
-                await InsertWithEfCoreAsync(db, batch, fresh, outcomes);
-            }
+                (false, _) => InsertWithEfCoreAsync(db, batch, fresh, outcomes),
+                (true, DatabaseProvider.Sqlite) => InsertWithSqliteAsync(db, batch, fresh, outcomes),
+                (true, _) => InsertWithPostgresAsync(db, batch, fresh, outcomes),
+            };
+            await insert;
 
             foreach (var (index, of) in repeatsInBatch)
             {
@@ -198,7 +195,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         await transaction.CommitAsync();
     }
 
-    /// <summary>Any provider and any proof store: EF Core, with the proof store taking part in the unit of work.</summary>
+    /// <summary>Any proof store: EF Core, with the proof store taking part in the unit of work.</summary>
     private async Task InsertWithEfCoreAsync(PortalDbContext db, List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
     {
         foreach (var i in fresh)

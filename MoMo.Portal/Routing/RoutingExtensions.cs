@@ -53,12 +53,10 @@ public static class RoutingExtensions
         builder.Services.AddSingleton<PaymentRouter>();
         builder.Services.AddTransient<RoutePaymentsJob>();
 
-        var provider = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
-        var connectionString = builder.Configuration.GetConnectionString("MoMo");
         // The storage is this app's own singleton: the UseXxxStorage() helpers would also set the process-wide
         // JobStorage.Current, which two apps in one process (the tests run many) would then share by accident.
-        builder.Services.AddSingleton<JobStorage>(services => provider == DatabaseProvider.Postgres
-            ? new PostgreSqlStorage(new HangfireConnections(connectionString!), PostgresStorageOptions)
+        builder.Services.AddSingleton<JobStorage>(services => services.GetRequiredService<PortalDatabase>() is { Provider: DatabaseProvider.Postgres } postgres
+            ? new PostgreSqlStorage(new HangfireConnections(postgres.ConnectionString), PostgresStorageOptions)
             : new SQLiteStorage(services.GetRequiredService<DataDirectory>().File("hangfire.db"), new SQLiteStorageOptions
             {
                 // The default 15 s poll would start the 15-second recurring job up to 20 s late.

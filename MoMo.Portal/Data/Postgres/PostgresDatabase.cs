@@ -9,7 +9,7 @@ namespace MoMo.Portal.Data.Postgres;
 internal static class PostgresDatabase
 {
     /// <summary>The context factory on PostgreSQL; the connection string must be given (there is no embedded default).</summary>
-    public static void AddPostgresPortalDbContext(this IServiceCollection services, string? connectionString)
+    public static PortalDatabase AddPostgresPortalDbContext(this IServiceCollection services, string? connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -28,6 +28,7 @@ internal static class PostgresDatabase
         }
 
         services.AddPortalDbContext<PostgresPortalDbContext>(db => db.UseNpgsql(connectionString));
+        return new PortalDatabase(DatabaseProvider.Postgres, connectionString);
     }
 
     /// <summary>23505 unique_violation: an insert lost a race on a unique key.</summary>

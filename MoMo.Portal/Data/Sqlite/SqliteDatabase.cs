@@ -7,7 +7,7 @@ namespace MoMo.Portal.Data.Sqlite;
 internal static class SqliteDatabase
 {
     /// <summary>The context factory on SQLite, every connection set up by <see cref="SqliteConnectionSetup"/>.</summary>
-    public static void AddSqlitePortalDbContext(this IServiceCollection services, string? connectionString,
+    public static PortalDatabase AddSqlitePortalDbContext(this IServiceCollection services, string? connectionString,
         DataDirectory dataDirectory, int busyTimeoutMs)
     {
         connectionString ??= DefaultConnectionString(dataDirectory.Path);
@@ -19,6 +19,7 @@ internal static class SqliteDatabase
         services.AddPortalDbContext<SqlitePortalDbContext>(db => db
             .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(commandTimeout))
             .AddInterceptors(connectionSetup));
+        return new PortalDatabase(DatabaseProvider.Sqlite, connectionString);
     }
 
     /// <summary>
