@@ -32,7 +32,11 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     private readonly IProofStore _proofStore;
     private readonly ILogger<PaymentWriter> _logger;
     private readonly DatabaseProvider _provider;
+    private readonly bool _fastPath;
     private readonly Task[] _loops;
+
+    // SQLite's one writer keeps its connection and prepared statements between batches (see SqliteSession).
+    private SqliteSession? _sqlite;
 
     public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, IProofStore proofStore,
         PortalDatabase database, ILogger<PaymentWriter> logger)
@@ -41,6 +45,9 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         _proofStore = proofStore;
         _logger = logger;
         _provider = database.Provider;
+        // With the proofs in the database, the insert itself finds stored transaction ids (ON CONFLICT); with another
+        // proof store, EF Core looks them up first.
+        _fastPath = proofStore is DatabaseProofStore;
         var writers = _provider == DatabaseProvider.Sqlite ? 1 : ConcurrentWriters;
         _loops = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync))];
     }
@@ -50,6 +57,13 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         BankSubmission submission, PaymentInstruction instruction, string fingerprint, DateTime receivedAtUtc)
     {
         var pending = new PendingPayment(submission, instruction, fingerprint, receivedAtUtc);
+        if (_fastPath)
+        {
+            // Built here, on the bank's request thread, so that the writers — one, on SQLite — only write.
+            var proof = DatabaseProofStore.Create(submission.Request);
+            pending.Rows = (proof, Receive(pending, proof.Key));
+        }
+
         await _queue.Writer.WriteAsync(pending);
         return await pending.Completion.Task;
     }
@@ -73,11 +87,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     {
         try
         {
-            await using var db = await _dbFactory.CreateDbContextAsync();
-            // With the proofs in the database, the insert itself finds stored transaction ids (ON CONFLICT); with another
-            // proof store, EF Core looks them up first.
-            var fastPath = _proofStore is DatabaseProofStore;
-            var stored = fastPath ? [] : await StoredAlreadyAsync(db, batch);
+            var stored = _fastPath ? [] : await StoredAlreadyAsync(batch);
             var added = new Dictionary<(string Bank, string Reference), int>();
             var repeatsInBatch = new List<(int Index, int Of)>();
             var outcomes = new WriteOutcome[batch.Count];
@@ -107,11 +117,11 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 fresh.Add(i);
             }
 
-            var insert = (fastPath, _provider) switch
+            var insert = (_fastPath, _provider) switch
             {
-                (false, _) => InsertWithEfCoreAsync(db, batch, fresh, outcomes),
-                (true, DatabaseProvider.Sqlite) => InsertWithSqliteAsync(db, batch, fresh, outcomes),
-                (true, _) => InsertWithPostgresAsync(db, batch, fresh, outcomes),
+                (false, _) => InsertWithEfCoreAsync(batch, fresh, outcomes),
+                (true, DatabaseProvider.Sqlite) => InsertWithSqliteAsync(batch, fresh, outcomes),
+                (true, _) => InsertWithPostgresAsync(batch, fresh, outcomes),
             };
             await insert;
 
@@ -150,54 +160,54 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     }
 
     /// <summary>The fast path for the embedded default: prepared statements, one transaction, one commit.</summary>
-    private static async Task InsertWithSqliteAsync(PortalDbContext db, List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
+    private async Task InsertWithSqliteAsync(List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
     {
-        await db.Database.OpenConnectionAsync();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        using (var inserter = new SqlitePaymentInserter((SqliteConnection)db.Database.GetDbConnection(),
-                   (SqliteTransaction)transaction.GetDbTransaction()))
+        _sqlite ??= await SqliteSession.OpenAsync(_dbFactory);
+        try
         {
+            await using var transaction = await _sqlite.Db.Database.BeginTransactionAsync();
+            var sqliteTransaction = (SqliteTransaction)transaction.GetDbTransaction();
             foreach (var i in fresh)
             {
-                var proof = DatabaseProofStore.Create(batch[i].Submission.Request);
-                var payment = Receive(batch[i], proof.Key);
-                outcomes[i] = inserter.Insert(proof, payment)
+                var (proof, payment) = batch[i].Rows;
+                outcomes[i] = _sqlite.Inserter.Insert(sqliteTransaction, proof, payment)
                     ? new WriteOutcome.Created(payment)
-                    : new WriteOutcome.Repeat(await db.Payments.AsNoTracking().SingleAsync(p =>
-                        p.BankCode == payment.BankCode && p.BankReference == payment.BankReference));
+                    : new WriteOutcome.Repeat(await FindAsync(_sqlite.Db, payment));
             }
-        }
 
-        await transaction.CommitAsync();
+            await transaction.CommitAsync();
+        }
+        catch
+        {
+            // Whatever failed (a full disk, a lost file), the next batch starts from a fresh connection.
+            await _sqlite.DisposeAsync();
+            _sqlite = null;
+            throw;
+        }
     }
 
     /// <summary>The fast path for the scale-out profile: every insert of the batch in one round trip, one commit.</summary>
-    private static async Task InsertWithPostgresAsync(PortalDbContext db, List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
+    private async Task InsertWithPostgresAsync(List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
     {
+        await using var db = await _dbFactory.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var rows = fresh.Select(i =>
-        {
-            var proof = DatabaseProofStore.Create(batch[i].Submission.Request);
-            return (proof, Receive(batch[i], proof.Key));
-        }).ToList();
+        var rows = fresh.Select(i => batch[i].Rows).ToList();
         var stored = await PostgresPaymentInserter.InsertAsync((NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction)transaction.GetDbTransaction(), rows);
         for (var n = 0; n < fresh.Count; n++)
         {
-            var payment = rows[n].Item2;
-            outcomes[fresh[n]] = stored[n]
-                ? new WriteOutcome.Created(payment)
-                : new WriteOutcome.Repeat(await db.Payments.AsNoTracking().SingleAsync(p =>
-                    p.BankCode == payment.BankCode && p.BankReference == payment.BankReference));
+            var payment = rows[n].Payment;
+            outcomes[fresh[n]] = stored[n] ? new WriteOutcome.Created(payment) : new WriteOutcome.Repeat(await FindAsync(db, payment));
         }
 
         await transaction.CommitAsync();
     }
 
     /// <summary>Any proof store: EF Core, with the proof store taking part in the unit of work.</summary>
-    private async Task InsertWithEfCoreAsync(PortalDbContext db, List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
+    private async Task InsertWithEfCoreAsync(List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
     {
+        await using var db = await _dbFactory.CreateDbContextAsync();
         foreach (var i in fresh)
         {
             var proofKey = await _proofStore.SaveAsync(batch[i].Submission.Request, db, CancellationToken.None);
@@ -209,6 +219,10 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
+    /// <summary>The stored payment a repeated transaction id belongs to.</summary>
+    private static Task<Payment> FindAsync(PortalDbContext db, Payment payment) =>
+        db.Payments.AsNoTracking().SingleAsync(p => p.BankCode == payment.BankCode && p.BankReference == payment.BankReference);
+
     private static Payment Receive(PendingPayment pending, string proofKey)
     {
         var (submission, instruction, fingerprint, receivedAtUtc) = pending;
@@ -217,7 +231,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
             fingerprint, proofKey, receivedAtUtc);
     }
 
-    private static async Task<Dictionary<(string, string), Payment>> StoredAlreadyAsync(PortalDbContext db, List<PendingPayment> batch)
+    private async Task<Dictionary<(string, string), Payment>> StoredAlreadyAsync(List<PendingPayment> batch)
     {
         var references = batch.Select(p => p.Instruction.BankReference).OfType<string>().Distinct().ToList();
         if (references.Count == 0)
@@ -226,6 +240,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         }
 
         var banks = batch.Select(p => p.Submission.BankCode).Distinct().ToList();
+        await using var db = await _dbFactory.CreateDbContextAsync();
         var existing = await db.Payments.AsNoTracking()
             .Where(p => banks.Contains(p.BankCode) && references.Contains(p.BankReference!))
             .ToListAsync();
@@ -236,12 +251,49 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await Task.WhenAll(_loops);
+        if (_sqlite is not null)
+        {
+            await _sqlite.DisposeAsync();
+        }
     }
 
     private sealed record PendingPayment(
         BankSubmission Submission, PaymentInstruction Instruction, string Fingerprint, DateTime ReceivedAtUtc)
     {
         public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The rows to insert, made before queueing on the fast paths.</summary>
+        public (RequestProof Proof, Payment Payment) Rows { get; set; }
+    }
+
+    /// <summary>A connection held open by the SQLite writer, with its prepared statements.</summary>
+    private sealed class SqliteSession(PortalDbContext db, SqlitePaymentInserter inserter) : IAsyncDisposable
+    {
+        public PortalDbContext Db { get; } = db;
+        public SqlitePaymentInserter Inserter { get; } = inserter;
+
+        public static async Task<SqliteSession> OpenAsync(IDbContextFactory<PortalDbContext> dbFactory)
+        {
+            var db = await dbFactory.CreateDbContextAsync();
+            try
+            {
+                // Opened through the context, so the connection gets the same settings as every other (busy timeout,
+                // synchronous=FULL), and kept open by it until the session ends.
+                await db.Database.OpenConnectionAsync();
+                return new SqliteSession(db, new SqlitePaymentInserter((SqliteConnection)db.Database.GetDbConnection()));
+            }
+            catch
+            {
+                await db.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Inserter.Dispose();
+            await Db.DisposeAsync();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a batch of {Count} payments; each bank gets 503")]
