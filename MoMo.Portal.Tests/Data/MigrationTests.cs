@@ -41,7 +41,7 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public async Task Every_connection_enforces_foreign_keys_and_full_sync_with_a_busy_timeout()
+    public async Task Every_connection_enforces_foreign_keys_and_full_sync_with_a_busy_timeout_and_a_larger_checkpoint()
     {
         await using var portal = new PortalFactory().With("MoMo:SqliteBusyTimeoutMs", "1234");
         await portal.InitializeAsync();
@@ -52,6 +52,7 @@ public sealed class MigrationTests
         Assert.Equal("1", await ScalarAsync(connection, "PRAGMA foreign_keys;"));
         Assert.Equal("2", await ScalarAsync(connection, "PRAGMA synchronous;")); // 2 = FULL
         Assert.Equal("1234", await ScalarAsync(connection, "PRAGMA busy_timeout;"));
+        Assert.Equal("6000", await ScalarAsync(connection, "PRAGMA wal_autocheckpoint;"));
     }
 
     [Fact]
