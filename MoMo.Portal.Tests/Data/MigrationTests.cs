@@ -52,7 +52,7 @@ public sealed class MigrationTests
         Assert.Equal("1", await ScalarAsync(connection, "PRAGMA foreign_keys;"));
         Assert.Equal("2", await ScalarAsync(connection, "PRAGMA synchronous;")); // 2 = FULL
         Assert.Equal("1234", await ScalarAsync(connection, "PRAGMA busy_timeout;"));
-        Assert.Equal("6000", await ScalarAsync(connection, "PRAGMA wal_autocheckpoint;"));
+        Assert.Equal("4000", await ScalarAsync(connection, "PRAGMA wal_autocheckpoint;"));
     }
 
     [Fact]

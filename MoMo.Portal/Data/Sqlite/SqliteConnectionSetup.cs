@@ -13,10 +13,12 @@ namespace MoMo.Portal.Data.Sqlite;
 /// <item><c>synchronous=FULL</c>: with WAL, every commit is fsynced, so a payment acknowledged to a bank survives power
 /// loss, not only a crash of the process.</item>
 /// <item><c>foreign_keys=ON</c>: references between payments, payers, partners and banks are enforced.</item>
-/// <item><c>wal_autocheckpoint=6000</c> pages (about 24 MB of log) instead of SQLite's 1,000: the commit that crosses the
+/// <item><c>wal_autocheckpoint=4000</c> pages (about 16 MB of log) instead of SQLite's 1,000: the commit that crosses the
 /// threshold copies the log into the database file while the payment writer waits, and a payment touches about five
 /// pages, most of them index leaves that the next payments touch again. Copying less often copies each such page once
-/// for many commits: +25-45 % ingestion at 64 connections, p99 about 21 ms instead of 15 (docs/BENCHMARKS.md).</item>
+/// for many commits: +10-35 % ingestion at 64 connections. Larger is faster still but each copy is a longer pause for
+/// the banks waiting: at 6,000 pages p99 reached 21-26 ms against the 25 ms target, at 4,000 it is 16-18 ms
+/// (docs/BENCHMARKS.md).</item>
 /// </list>
 /// </summary>
 internal sealed class SqliteConnectionSetup(int busyTimeoutMs) : DbConnectionInterceptor
@@ -25,7 +27,7 @@ internal sealed class SqliteConnectionSetup(int busyTimeoutMs) : DbConnectionInt
         $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = {CheckpointPages};";
 
     /// <summary>Write-ahead log pages after which a commit checkpoints the log into the database file.</summary>
-    public const int CheckpointPages = 6000;
+    public const int CheckpointPages = 4000;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
