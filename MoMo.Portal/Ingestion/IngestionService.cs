@@ -100,9 +100,7 @@ public sealed partial class IngestionService(
     {
         // The proof and the payment are one unit of work: one transaction, one sync, both or neither.
         var proofKey = await proofStore.SaveAsync(submission.Request, db, CancellationToken.None);
-        var payment = Payment.Receive(submission.BankCode, instruction.PayerId, instruction.PartnerAccountId,
-            instruction.AmountMinor, instruction.Currency, instruction.BankReference, instruction.BankDateUtc,
-            fingerprint, proofKey, now);
+        var payment = instruction.ToPayment(submission.BankCode, fingerprint, proofKey, now);
         db.Payments.Add(payment);
         try
         {
@@ -121,7 +119,8 @@ public sealed partial class IngestionService(
         return new IngestionResult.Created(payment);
     }
 
-    private static Task<Payment?> FindByReferenceAsync(PortalDbContext db, string bankCode, string bankReference) =>
+    /// <summary>The payment a bank's transaction id names, if stored (the writer's repeats use it too).</summary>
+    internal static Task<Payment?> FindByReferenceAsync(PortalDbContext db, string bankCode, string bankReference) =>
         db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.BankCode == bankCode && p.BankReference == bankReference);
 
     private async Task<IngestionResult> RepeatAsync(BankSubmission submission, Payment earlier, string fingerprint)

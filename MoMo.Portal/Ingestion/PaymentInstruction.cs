@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using MoMo.Portal.Payments;
 
 namespace MoMo.Portal.Ingestion;
 
@@ -24,4 +25,9 @@ public sealed record PaymentInstruction(
             BankDateUtc?.ToString("O", CultureInfo.InvariantCulture) ?? "");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
+
+    /// <summary>The payment this instruction becomes when <paramref name="bankCode"/>'s request is stored.</summary>
+    public Payment ToPayment(string bankCode, string fingerprint, string proofKey, DateTime receivedAtUtc) =>
+        Payment.Receive(bankCode, PayerId, PartnerAccountId, AmountMinor, Currency, BankReference, BankDateUtc,
+            fingerprint, proofKey, receivedAtUtc);
 }

@@ -56,13 +56,15 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     public async Task<WriteOutcome> WriteAsync(
         BankSubmission submission, PaymentInstruction instruction, string fingerprint, DateTime receivedAtUtc)
     {
-        var pending = new PendingPayment(submission, instruction, fingerprint, receivedAtUtc);
-        if (_fastPath)
+        // On the fast paths the rows are built here, on the bank's request thread, so that the writers — one, on
+        // SQLite — only write.
+        var proof = _fastPath ? DatabaseProofStore.Create(submission.Request) : null;
+        var pending = new PendingPayment(submission, instruction, fingerprint, receivedAtUtc)
         {
-            // Built here, on the bank's request thread, so that the writers — one, on SQLite — only write.
-            var proof = DatabaseProofStore.Create(submission.Request);
-            pending.Rows = (proof, Receive(pending, proof.Key));
-        }
+            Rows = proof is null
+                ? default
+                : (proof, instruction.ToPayment(submission.BankCode, fingerprint, proof.Key, receivedAtUtc)),
+        };
 
         await _queue.Writer.WriteAsync(pending);
         return await pending.Completion.Task;
@@ -172,7 +174,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 var (proof, payment) = batch[i].Rows;
                 outcomes[i] = _sqlite.Inserter.Insert(sqliteTransaction, proof, payment)
                     ? new WriteOutcome.Created(payment)
-                    : new WriteOutcome.Repeat(await FindAsync(_sqlite.Db, payment));
+                    : new WriteOutcome.Repeat(await FindStoredAsync(_sqlite.Db, payment));
             }
 
             await transaction.CommitAsync();
@@ -198,7 +200,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         for (var n = 0; n < fresh.Count; n++)
         {
             var payment = rows[n].Payment;
-            outcomes[fresh[n]] = stored[n] ? new WriteOutcome.Created(payment) : new WriteOutcome.Repeat(await FindAsync(db, payment));
+            outcomes[fresh[n]] = stored[n] ? new WriteOutcome.Created(payment) : new WriteOutcome.Repeat(await FindStoredAsync(db, payment));
         }
 
         await transaction.CommitAsync();
@@ -211,7 +213,8 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         foreach (var i in fresh)
         {
             var proofKey = await _proofStore.SaveAsync(batch[i].Submission.Request, db, CancellationToken.None);
-            var payment = Receive(batch[i], proofKey);
+            var payment = batch[i].Instruction.ToPayment(batch[i].Submission.BankCode, batch[i].Fingerprint, proofKey,
+                batch[i].ReceivedAtUtc);
             db.Payments.Add(payment);
             outcomes[i] = new WriteOutcome.Created(payment);
         }
@@ -219,17 +222,10 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    /// <summary>The stored payment a repeated transaction id belongs to.</summary>
-    private static Task<Payment> FindAsync(PortalDbContext db, Payment payment) =>
-        db.Payments.AsNoTracking().SingleAsync(p => p.BankCode == payment.BankCode && p.BankReference == payment.BankReference);
-
-    private static Payment Receive(PendingPayment pending, string proofKey)
-    {
-        var (submission, instruction, fingerprint, receivedAtUtc) = pending;
-        return Payment.Receive(submission.BankCode, instruction.PayerId, instruction.PartnerAccountId,
-            instruction.AmountMinor, instruction.Currency, instruction.BankReference, instruction.BankDateUtc,
-            fingerprint, proofKey, receivedAtUtc);
-    }
+    /// <summary>The stored payment whose transaction id the insert found taken.</summary>
+    private static async Task<Payment> FindStoredAsync(PortalDbContext db, Payment payment) =>
+        await IngestionService.FindByReferenceAsync(db, payment.BankCode, payment.BankReference!)
+        ?? throw new InvalidOperationException("An insert found a transaction id taken, but no payment has it.");
 
     private async Task<Dictionary<(string, string), Payment>> StoredAlreadyAsync(List<PendingPayment> batch)
     {
@@ -263,7 +259,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>The rows to insert, made before queueing on the fast paths.</summary>
-        public (RequestProof Proof, Payment Payment) Rows { get; set; }
+        public (RequestProof Proof, Payment Payment) Rows { get; init; }
     }
 
     /// <summary>A connection held open by the SQLite writer, with its prepared statements.</summary>

@@ -23,11 +23,11 @@ namespace MoMo.Portal.Data.Sqlite;
 /// </summary>
 internal sealed class SqliteConnectionSetup(int busyTimeoutMs) : DbConnectionInterceptor
 {
-    private readonly string _pragmas =
-        $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = {CheckpointPages};";
-
     /// <summary>Write-ahead log pages after which a commit checkpoints the log into the database file.</summary>
     public const int CheckpointPages = 4000;
+
+    private readonly string _pragmas = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = FULL; " +
+                                       $"PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = {CheckpointPages};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
