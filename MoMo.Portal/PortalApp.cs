@@ -81,6 +81,7 @@ public static class PortalApp
         app.MapHealthEndpoints();
         app.MapControllers();
         app.UsePaymentRouting();
+        app.UseIntakeRetention();
         app.MapDevelopmentWebhookReceiver();
         app.MapPaymentExport();
         app.MapStaticAssets().AllowAnonymous();

@@ -172,6 +172,34 @@ public abstract class BankPaymentsApiTests(PortalFactory portal)
         Assert.True(errors.TryGetProperty("amount", out _));
     }
 
+    [Theory]
+    [InlineData("7B22FFFE223A317D")] // {"<FF FE>":1}: not UTF-8 inside a property name
+    [InlineData("7B22C0AF223A317D")] // an overlong encoding of '/' as a name
+    [InlineData("7B22EDA080223A317D")] // a surrogate encoded as UTF-8
+    [InlineData("7B2263757272656E6379223A2255FF44227D")] // {"currency":"U<FF>D"}: inside a value
+    [InlineData("7B225C7564383030223A317D")] // {"\ud800":1}: a lone surrogate escape as a name
+    [InlineData("7B225C75303030305C7564666666223A317D")] // {"\u0000\udfff":1}
+    public async Task Malformed_text_anywhere_in_the_body_is_a_400_problem_with_its_proof_kept(string hex)
+    {
+        var body = Convert.FromHexString(hex);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/banks/{PortalFactory.BankCode}/payments")
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        request.Headers.Add("X-Api-Key", portal.BankApiKey);
+
+        var response = await _client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("malformed_json", (await response.JsonAsync()).GetProperty("code").GetString());
+        await using var db = portal.CreateDbContext();
+        var record = await db.IntakeRecords.OrderBy(r => r.Id).LastAsync(Ct);
+        Assert.Equal(400, record.StatusCode);
+        var proof = await db.RequestProofs.SingleAsync(p => p.Key == record.ProofKey, Ct);
+        Assert.Equal(body, proof.Body);
+    }
+
     [Fact]
     public async Task Missing_required_fields_are_each_named()
     {

@@ -6,7 +6,7 @@ using MoMo.Portal.Tests.TestSupport;
 namespace MoMo.Portal.Tests.Ingestion;
 
 /// <summary>
-/// Thousands of broken bank requests, generated from a fixed seed so a failure can be replayed: none may get a 5xx,
+/// Thousands of broken bank requests (broken names as well as values), generated from a fixed seed so a failure can be replayed: none may get a 5xx,
 /// none may store a payment, and every one is answered as a problem with its proof kept.
 /// </summary>
 public sealed class MalformedRequestFuzzTests(PortalFactory portal) : IClassFixture<PortalFactory>
@@ -22,6 +22,12 @@ public sealed class MalformedRequestFuzzTests(PortalFactory portal) : IClassFixt
         "\"\"", "null", "true", "[]", "{}", "-1", "0", "1e9", "\"1e9\"", "\"NaN\"", "1.0000001", "\"55.555\"",
         "99999999999999999999999", "\"usd\"", "\"XXX\"", "\"payer-1\"", "\"merchant-1\"", "\"\\u0000\"", "\"a\\nb\"",
         "\"2026-13-45\"", "\"2026-11-27T10:00:00\"", $"\"{new string('x', 300)}\"", "\"\\ud800\"", "-0", "0.00",
+    ];
+
+    private static readonly byte[][] s_badNames =
+    [
+        [0xFF, 0xFE], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82], [0x80],
+        "\\ud800"u8.ToArray(), "\\udfff\\u0000"u8.ToArray(), "\\ud83d\\u0041"u8.ToArray(), "\\u0000"u8.ToArray(),
     ];
 
     [Fact]
@@ -62,8 +68,12 @@ public sealed class MalformedRequestFuzzTests(PortalFactory portal) : IClassFixt
     /// <summary>A body that cannot be a valid payment: broken JSON, wrong types, bad values, or a valid shape with one fatal flaw.</summary>
     private static byte[] Malformed(Random random)
     {
-        switch (random.Next(5))
+        switch (random.Next(6))
         {
+            case 5: // a property name that is not valid text: bad UTF-8 bytes or escapes that form no character
+                var name = s_badNames[random.Next(s_badNames.Length)];
+                var value = Encoding.UTF8.GetBytes($"\":{s_values[random.Next(s_values.Length)]}}}");
+                return [.. "{\"payer-"u8, .. name, .. value];
             case 0: // random bytes
                 var bytes = new byte[random.Next(0, 200)];
                 random.NextBytes(bytes);

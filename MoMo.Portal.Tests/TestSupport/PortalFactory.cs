@@ -28,6 +28,8 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Most tests look at ingestion alone; router tests turn the background router on.
         ["Routing:RunBackgroundJobs"] = "false",
         ["Routing:AllowPrivateNetworks"] = "true",
+        // Every test's requests come from one address; tests of the limits set their own.
+        ["Intake:FailuresPerMinutePerAddress"] = "1000000",
         // Keep test output to what matters; failures still show warnings and errors.
         ["Logging:LogLevel:Default"] = "Warning",
     };
@@ -114,6 +116,22 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await Services.GetRequiredService<PartnerService>().CreateAsync(
             PartnerId, "Merchant One", NotifyMethod.Api, "https://merchant.example/hooks", null, "test", default);
         await Services.GetRequiredService<PayerService>().CreateAsync(PayerId, "Payer One", null, "test", default);
+    }
+
+    /// <summary>Serves on a real loopback socket (so requests have a remote address) and seeds the test data.</summary>
+    public async Task<PortalFactory> StartOnKestrelAsync()
+    {
+        UseKestrel(0);
+        StartServer();
+        await InitializeAsync();
+        return this;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on this portal's database (SQLite or PostgreSQL).</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var db = CreateDbContext();
+        await db.Database.ExecuteSqlRawAsync(sql);
     }
 
     /// <summary>Adds a partner notified by webhook at <paramref name="url"/>; returns its secret.</summary>

@@ -18,6 +18,9 @@ public sealed class Bank
     public required string ApiKeyHint { get; set; }
 
     public bool IsActive { get; set; } = true;
+
+    /// <summary>The source networks the bank may call from (see <see cref="BankNetworks"/>); null for anywhere.</summary>
+    public string? AllowedNetworks { get; set; }
     public required DateTime CreatedAtUtc { get; init; }
 
     public void SetApiKey(string apiKey)

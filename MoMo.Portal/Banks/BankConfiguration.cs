@@ -10,6 +10,7 @@ internal sealed class BankConfiguration : IEntityTypeConfiguration<Bank>
         bank.HasKey(b => b.Code);
         bank.Property(b => b.Code).HasMaxLength(Bank.MaxCodeLength);
         bank.Property(b => b.Name).HasMaxLength(Bank.MaxNameLength);
+        bank.Property(b => b.AllowedNetworks).HasMaxLength(BankNetworks.MaxLength);
         bank.Property(b => b.ApiKeyHash).HasMaxLength(64);
         bank.Property(b => b.ApiKeyHint).HasMaxLength(16);
     }

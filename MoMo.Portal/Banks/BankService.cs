@@ -68,6 +68,33 @@ public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, Re
         return true;
     }
 
+    /// <summary>
+    /// Sets the networks the bank may call from (empty: anywhere). Takes effect at once on this instance and within
+    /// <see cref="ReferenceCache.BankTtl"/> on the others. Null when there is no such bank.
+    /// </summary>
+    public async Task<ChangeResult<Bank>?> SetAllowedNetworksAsync(string code, string? networks, string actor, CancellationToken cancellationToken)
+    {
+        if (BankNetworks.Check(networks) is { } error)
+        {
+            return ChangeResult<Bank>.Failure("AllowedNetworks", error);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bank = await db.Banks.SingleOrDefaultAsync(b => b.Code == code, cancellationToken);
+        if (bank is null)
+        {
+            return null;
+        }
+
+        var before = new { bank.AllowedNetworks };
+        bank.AllowedNetworks = BankNetworks.Normalize(networks);
+        db.AuditEntries.Add(AuditEntry.Record(actor, "bank.networks", "Bank", code, before, new { bank.AllowedNetworks },
+            clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        references.ForgetBank(code);
+        return ChangeResult<Bank>.Success(bank);
+    }
+
     /// <summary>Replaces the bank's API key at once; the new key is returned once and stored only hashed.</summary>
     public async Task<string?> RotateApiKeyAsync(string code, string actor, CancellationToken cancellationToken)
     {

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using MoMo.Portal.Data;
+using MoMo.Portal.Ingestion;
 using MoMo.Portal.Routing;
 
 namespace MoMo.Portal.Cli;
 
-/// <summary><c>migrate</c>, <c>seed</c> and <c>route</c>: create_db, create_sample_data and run_payment_processor.</summary>
+/// <summary><c>migrate</c>, <c>seed</c> and <c>route</c> (create_db, create_sample_data and run_payment_processor), and <c>intake purge</c>.</summary>
 internal static class DatabaseCommands
 {
     public static Command Migrate(CommandContext context)
@@ -31,6 +32,24 @@ internal static class DatabaseCommands
             await SampleData.SeedAsync(context.Services, includeAdmin, context.Output, cancellationToken);
             return PortalCommandLine.Success;
         });
+        return command;
+    }
+
+    public static Command Intake(CommandContext context)
+    {
+        var purge = new Command("purge",
+            "Delete intake records, and the proofs kept with them, older than Intake:Retention (what the daily purge-intake job does). " +
+            "Proofs of payments are never deleted.");
+        purge.SetAction(async (_, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var purged = await context.Services.GetRequiredService<IntakeRetention>().PurgeAsync(cancellationToken);
+            context.Output.WriteLine($"intake records deleted: {purged.IntakeRecords}");
+            context.Output.WriteLine($"proofs deleted: {purged.Proofs}");
+            return PortalCommandLine.Success;
+        });
+        var command = new Command("intake", "The intake log of bank requests that created no payment.");
+        command.Subcommands.Add(purge);
         return command;
     }
 

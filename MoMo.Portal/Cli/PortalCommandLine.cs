@@ -32,6 +32,7 @@ public static class PortalCommandLine
             DatabaseCommands.Migrate(context),
             DatabaseCommands.Seed(context),
             DatabaseCommands.Route(context),
+            DatabaseCommands.Intake(context),
             ReferenceDataCommands.Bank(context),
             ReferenceDataCommands.Partner(context),
             ReferenceDataCommands.Payer(context),

@@ -7,7 +7,7 @@ using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Cli;
 
-/// <summary><c>bank add</c>, <c>partner add</c>, <c>payer add</c> and <c>user add</c>.</summary>
+/// <summary><c>bank add|set</c>, <c>partner add</c>, <c>payer add</c> and <c>user add</c>.</summary>
 internal static class ReferenceDataCommands
 {
     public const string PasswordVariable = "MOMO_PASSWORD";
@@ -17,22 +17,65 @@ internal static class ReferenceDataCommands
         var code = Required("--code", "The bank's code in URLs, e.g. africa_bank.");
         var name = Required("--name", "The bank's name.");
         var apiKey = new Option<string>("--api-key") { Description = "The API key to use; generated when omitted." };
-        var add = new Command("add", "Add a bank and print its API key.") { code, name, apiKey };
+        var networks = new Option<string>("--allowed-networks")
+        {
+            Description = "The networks the bank may call from, comma-separated (e.g. 196.0.2.0/24,2001:db8::/48); " +
+                          "empty or omitted: anywhere.",
+        };
+        var add = new Command("add", "Add a bank and print its API key.") { code, name, apiKey, networks };
         add.SetAction(async (parsed, cancellationToken) =>
         {
             await context.PrepareDatabaseAsync(cancellationToken);
-            var result = await context.Services.GetRequiredService<BankService>().CreateAsync(
+            var banks = context.Services.GetRequiredService<BankService>();
+            if (BankNetworks.Check(parsed.GetValue(networks)) is { } networkError)
+            {
+                return context.Fail($"--allowed-networks: {networkError}");
+            }
+
+            var result = await banks.CreateAsync(
                 parsed.GetRequiredValue(code), parsed.GetRequiredValue(name), parsed.GetValue(apiKey), context.Actor, cancellationToken);
             if (result.Value is not { } created)
             {
                 return context.Fail(result.Errors);
             }
 
+            if (parsed.GetValue(networks) is { } allowed)
+            {
+                await banks.SetAllowedNetworksAsync(created.Bank.Code, allowed, context.Actor, cancellationToken);
+            }
+
             context.Output.WriteLine($"Added bank {created.Bank.Code} ({created.Bank.Name}).");
             context.Output.WriteLine($"API key (shown once, stored only as a hash): {created.ApiKey}");
             return PortalCommandLine.Success;
         });
-        return Group("bank", "Manage banks.", add);
+
+        var setCode = Required("--code", "The bank's code.");
+        var setNetworks = new Option<string>("--allowed-networks")
+        {
+            Description = "The networks the bank may call from, comma-separated; an empty string allows anywhere.",
+            Required = true,
+        };
+        var set = new Command("set", "Change a bank's settings.") { setCode, setNetworks };
+        set.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var bankCode = parsed.GetRequiredValue(setCode);
+            var result = await context.Services.GetRequiredService<BankService>().SetAllowedNetworksAsync(
+                bankCode, parsed.GetValue(setNetworks), context.Actor, cancellationToken);
+            if (result is null)
+            {
+                return context.Fail($"There is no bank with the code '{bankCode}'.");
+            }
+
+            if (result.Value is not { } bank)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine($"Bank {bank.Code} accepts requests from {bank.AllowedNetworks ?? "anywhere"}.");
+            return PortalCommandLine.Success;
+        });
+        return Group("bank", "Manage banks.", add, set);
     }
 
     public static Command Partner(CommandContext context)

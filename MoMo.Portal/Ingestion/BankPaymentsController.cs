@@ -17,19 +17,19 @@ namespace MoMo.Portal.Ingestion;
 [RawBody]
 [Produces("application/json")]
 [Tags("Bank payments")]
-public sealed class BankPaymentsController(IngestionService ingestion, BankAuthenticator authenticator, TimeProvider clock)
+public sealed class BankPaymentsController(IngestionService ingestion, TimeProvider clock)
     : ControllerBase
 {
     private const string LegacyBankCode = "africa_bank";
 
-    // Headers that carry credentials are kept as "[redacted]": the proof shows they were sent, never what they were.
-    private static readonly HashSet<string> s_credentialHeaders = new(StringComparer.OrdinalIgnoreCase)
-        { BankAuthenticator.ApiKeyHeader, "Authorization", "Proxy-Authorization", "Cookie" };
+    // Headers that may carry credentials are kept as "[redacted]": the proof shows they were sent, never what they
+    // were. Matched by pattern, so a bank's own X-Bank-Token or X-Client-Secret is covered too.
+    private static readonly string[] s_credentialNameParts = ["key", "token", "secret", "auth", "cookie", "password", "signature"];
 
     /// <summary>The original route: a payment from Africa Bank, in the original body.</summary>
     [HttpPost("/africa_bank")]
     [JsonBody(typeof(BankPaymentRequest))]
-    [ProblemResponses(400, 401, 403, 409, 413, 415, 422, 503)]
+    [ProblemResponses(400, 401, 403, 409, 413, 415, 422, 429, 503)]
     [EndpointSummary("Receive a payment from africa_bank (original route)")]
     public Task<Results<Created<BankPaymentResponse>, Ok<BankPaymentResponse>, ProblemHttpResult>> PostLegacy(
         CancellationToken cancellationToken) => ReceiveAsync(LegacyBankCode, cancellationToken);
@@ -40,21 +40,21 @@ public sealed class BankPaymentsController(IngestionService ingestion, BankAuthe
     /// </summary>
     [HttpPost("/api/v1/banks/{bankCode}/payments")]
     [JsonBody(typeof(BankPaymentRequest))]
-    [ProblemResponses(400, 401, 403, 409, 413, 415, 422, 503)]
+    [ProblemResponses(400, 401, 403, 409, 413, 415, 422, 429, 503)]
     [EndpointSummary("Receive a payment")]
     public Task<Results<Created<BankPaymentResponse>, Ok<BankPaymentResponse>, ProblemHttpResult>> Post(
         string bankCode, CancellationToken cancellationToken) => ReceiveAsync(bankCode, cancellationToken);
 
     /// <summary>A payment this bank sent, as stored, with its delivery status.</summary>
     [HttpGet("/api/v1/banks/{bankCode}/payments/{id:long}")]
-    [ProblemResponses(401, 403, 404)]
+    [ProblemResponses(401, 403, 404, 429)]
     [EndpointSummary("Get a payment the bank sent")]
     public async Task<Results<Ok<BankPaymentResponse>, ProblemHttpResult>> Get(
         string bankCode, long id, [FromServices] IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
     {
-        if (await authenticator.AuthenticateAsync(bankCode, Request.Headers[BankAuthenticator.ApiKeyHeader], cancellationToken) is { } denied)
+        if (await ingestion.AdmitAsync(Caller(bankCode), cancellationToken) is { } refused)
         {
-            return Problem(denied);
+            return Problem(refused);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -69,12 +69,9 @@ public sealed class BankPaymentsController(IngestionService ingestion, BankAuthe
     private async Task<Results<Created<BankPaymentResponse>, Ok<BankPaymentResponse>, ProblemHttpResult>> ReceiveAsync(
         string bankCode, CancellationToken cancellationToken)
     {
-        var submission = new BankSubmission(bankCode,
-            Request.Headers[BankAuthenticator.ApiKeyHeader].FirstOrDefault(),
-            Request.Headers[PaymentInstructionParser.IdempotencyKeyHeader].FirstOrDefault(),
-            await CaptureAsync(cancellationToken));
-
-        switch (await ingestion.ReceiveAsync(submission, cancellationToken))
+        var result = await ingestion.ReceiveAsync(Caller(bankCode),
+            Request.Headers[PaymentInstructionParser.IdempotencyKeyHeader].FirstOrDefault(), CaptureAsync, cancellationToken);
+        switch (result)
         {
             case IngestionResult.Created created:
                 var payment = created.Payment;
@@ -85,12 +82,17 @@ public sealed class BankPaymentsController(IngestionService ingestion, BankAuthe
             case IngestionResult.Rejected rejected:
                 return Problem(rejected.Rejection);
             case IngestionResult.Unavailable unavailable:
-                Response.Headers.RetryAfter = "5";
                 return Problem(unavailable.Rejection);
             default:
                 throw new InvalidOperationException("Unknown ingestion result.");
         }
     }
+
+    private BankCaller Caller(string bankCode) => new(bankCode, Request.Headers[BankAuthenticator.ApiKeyHeader].FirstOrDefault(),
+        HttpContext.Connection.RemoteIpAddress, clock.GetUtcNow().UtcDateTime, Request.ContentLength);
+
+    private static bool IsCredential(string headerName) =>
+        s_credentialNameParts.Any(part => headerName.Contains(part, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The request as it arrived, with the body read up to one byte past the limit.</summary>
     private async Task<RawBankRequest> CaptureAsync(CancellationToken cancellationToken)
@@ -109,7 +111,7 @@ public sealed class BankPaymentsController(IngestionService ingestion, BankAuthe
 
             var truncated = length > limit || Request.ContentLength > limit;
             var headers = Request.Headers
-                .Select(h => KeyValuePair.Create(h.Key, s_credentialHeaders.Contains(h.Key) ? "[redacted]" : h.Value.ToString()))
+                .Select(h => KeyValuePair.Create(h.Key, IsCredential(h.Key) ? "[redacted]" : h.Value.ToString()))
                 .ToList();
             return new RawBankRequest(clock.GetUtcNow().UtcDateTime, Request.Method, Request.Path + Request.QueryString,
                 Request.ContentType, headers, HttpContext.Connection.RemoteIpAddress?.ToString(),
@@ -123,6 +125,11 @@ public sealed class BankPaymentsController(IngestionService ingestion, BankAuthe
 
     private ProblemHttpResult Problem(IngestionRejection rejection)
     {
+        if (rejection.RetryAfter is { } wait)
+        {
+            Response.Headers.RetryAfter = IngestionRejection.Seconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var problem = new ProblemDetails
         {
             Status = rejection.Status,

@@ -15,17 +15,21 @@ internal sealed class DatabaseProofStore : IProofStore
         return ValueTask.FromResult(proof.Key);
     }
 
-    /// <summary>The row that keeps <paramref name="request"/>, with a new key and the SHA-256 of its body.</summary>
+    /// <summary>
+    /// The row that keeps <paramref name="request"/>, with a new key and the SHA-256 of its body. The body is kept
+    /// byte for byte; the request line's texts are made to fit their columns (<see cref="StorableText"/>), so a
+    /// 3,000-character query string cannot fail the batch that writes it.
+    /// </summary>
     public static RequestProof Create(RawBankRequest request) => new()
     {
         // Version 7 GUIDs grow with time, so new proofs append to the end of the primary-key index.
         Key = Guid.CreateVersion7().ToString("N"),
         ReceivedAtUtc = request.ReceivedAtUtc,
-        Method = request.Method,
-        Path = request.Path,
-        ContentType = request.ContentType,
+        Method = StorableText.Clean(request.Method, RequestProof.MaxMethodLength),
+        Path = StorableText.Clean(request.Path, RequestProof.MaxPathLength),
+        ContentType = StorableText.CleanOrNull(request.ContentType, RequestProof.MaxContentTypeLength),
         HeadersJson = JsonSerializer.Serialize(request.Headers.ToDictionary(h => h.Key, h => h.Value)),
-        RemoteAddress = request.RemoteAddress,
+        RemoteAddress = StorableText.CleanOrNull(request.RemoteAddress, RequestProof.MaxRemoteAddressLength),
         Body = request.Body,
         BodyTruncated = request.BodyTruncated,
         BodySha256 = Convert.ToHexStringLower(SHA256.HashData(request.Body)),

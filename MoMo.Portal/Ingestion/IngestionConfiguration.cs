@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using MoMo.Portal.Banks;
 
 namespace MoMo.Portal.Ingestion;
 
@@ -10,10 +9,10 @@ internal sealed class RequestProofConfiguration : IEntityTypeConfiguration<Reque
     {
         proof.HasKey(p => p.Key);
         proof.Property(p => p.Key).HasMaxLength(ProofKeys.MaxLength);
-        proof.Property(p => p.Method).HasMaxLength(16);
-        proof.Property(p => p.Path).HasMaxLength(2048);
-        proof.Property(p => p.ContentType).HasMaxLength(256);
-        proof.Property(p => p.RemoteAddress).HasMaxLength(64);
+        proof.Property(p => p.Method).HasMaxLength(RequestProof.MaxMethodLength);
+        proof.Property(p => p.Path).HasMaxLength(RequestProof.MaxPathLength);
+        proof.Property(p => p.ContentType).HasMaxLength(RequestProof.MaxContentTypeLength);
+        proof.Property(p => p.RemoteAddress).HasMaxLength(RequestProof.MaxRemoteAddressLength);
         proof.Property(p => p.BodySha256).HasMaxLength(64);
     }
 }
@@ -23,7 +22,8 @@ internal sealed class IntakeRecordConfiguration : IEntityTypeConfiguration<Intak
     public void Configure(EntityTypeBuilder<IntakeRecord> record)
     {
         record.HasKey(r => r.Id);
-        record.Property(r => r.BankCode).HasMaxLength(Bank.MaxCodeLength * 4);
+        record.Property(r => r.BankCode).HasMaxLength(IntakeRecord.MaxBankCodeLength);
+        record.Property(r => r.RemoteAddress).HasMaxLength(RequestProof.MaxRemoteAddressLength);
         record.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(16);
         record.Property(r => r.Reason).HasMaxLength(IntakeRecord.MaxReasonLength);
         record.Property(r => r.ProofKey).HasMaxLength(ProofKeys.MaxLength);

@@ -1,10 +1,15 @@
+using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
 
 namespace MoMo.Portal.Ingestion;
 
-/// <summary>Why a bank request was refused: becomes an RFC 9457 problem for the bank and a line in the intake log.</summary>
+/// <summary>
+/// Why a bank request was refused: becomes an RFC 9457 problem for the bank (with <c>Retry-After</c> when
+/// <see cref="RetryAfter"/> is set) and, unless it was rate limited, a line in the intake log.
+/// </summary>
 public sealed record IngestionRejection(
-    int Status, string Code, string Title, string Detail, IDictionary<string, string[]>? Errors = null, long? PaymentId = null)
+    int Status, string Code, string Title, string Detail, IDictionary<string, string[]>? Errors = null, long? PaymentId = null,
+    TimeSpan? RetryAfter = null)
 {
     public static IngestionRejection MissingApiKey() => new(401, "api_key_missing", "API key required",
         $"Send the bank's API key in the {BankAuthenticator.ApiKeyHeader} header.");
@@ -14,6 +19,21 @@ public sealed record IngestionRejection(
 
     public static IngestionRejection BankDisabled(string bankCode) => new(403, "bank_disabled", "Bank disabled",
         $"Bank '{bankCode}' is disabled and cannot send payments; ask the MoMo Portal operations team to enable it.");
+
+    public static IngestionRejection SourceNotAllowed(string bankCode, System.Net.IPAddress? remoteAddress) => new(403,
+        "source_not_allowed", "Source address not allowed",
+        $"Bank '{bankCode}' may send requests only from its registered networks, and {remoteAddress?.ToString() ?? "this address"} " +
+        "is not one of them; ask the MoMo Portal operations team to add the network.");
+
+    public static IngestionRejection TooManyFailures(TimeSpan retryAfter) => new(429, "too_many_failed_attempts",
+        "Too many failed attempts",
+        $"This address sent too many requests that failed authentication. Wait {Seconds(retryAfter)} s, then send " +
+        "requests with a valid API key.", RetryAfter: retryAfter);
+
+    public static IngestionRejection RateLimited(string bankCode, TimeSpan retryAfter) => new(429, "rate_limited",
+        "Too many requests",
+        $"Bank '{bankCode}' is sending faster than its rate limit allows; nothing was kept. Send the same request again " +
+        $"in {Seconds(retryAfter)} s (with a transaction_id a repeat can never create a second payment).", RetryAfter: retryAfter);
 
     public static IngestionRejection TooLarge(int limit) => new(413, "body_too_large", "Request body too large",
         $"A payment request may be at most {limit} bytes; this one is larger.");
@@ -55,12 +75,12 @@ public sealed record IngestionRejection(
 
     public static IngestionRejection StorageUnavailable() => new(503, "storage_unavailable", "Payment not stored",
         "The payment could not be stored right now and nothing was kept. Send the same request again in a few seconds; " +
-        "with a transaction_id the retry can never create a second payment.");
+        "with a transaction_id the retry can never create a second payment.", RetryAfter: TimeSpan.FromSeconds(5));
 
-    /// <summary>The text kept in the intake log: the detail plus every field error.</summary>
-    public string LogReason()
-    {
-        var reason = Errors is null ? Detail : $"{Detail} {string.Join(" ", Errors.Values.SelectMany(m => m))}";
-        return reason.Length <= IntakeRecord.MaxReasonLength ? reason : reason[..IntakeRecord.MaxReasonLength];
-    }
+    /// <summary>The text kept in the intake log: the detail plus every field error, storable as it is.</summary>
+    public string LogReason() => StorableText.Clean(
+        Errors is null ? Detail : $"{Detail} {string.Join(" ", Errors.Values.SelectMany(m => m))}", IntakeRecord.MaxReasonLength);
+
+    /// <summary>Whole seconds for <c>Retry-After</c>, never 0.</summary>
+    public static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 }

@@ -7,11 +7,13 @@ namespace MoMo.Portal.Ingestion;
 
 /// <summary>
 /// Turns a bank's raw request into a stored payment, exactly once, with its proof; or into a recorded rejection.
-/// Every outcome but <see cref="IngestionResult.Unavailable"/> is committed before it is returned.
+/// Every outcome but <see cref="IngestionResult.Unavailable"/> is committed before it is returned. The caller is
+/// admitted first (rate limits, key, source network), and only an admitted bank's body is ever read or kept.
 /// </summary>
 public sealed partial class IngestionService(
     IDbContextFactory<PortalDbContext> dbFactory,
     BankAuthenticator authenticator,
+    IntakeLimits limits,
     ReferenceCache references,
     IProofStore proofStore,
     PaymentWriter writer,
@@ -22,14 +24,39 @@ public sealed partial class IngestionService(
     /// <summary>The largest body a bank may send: a payment is a few hundred bytes.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    public async Task<IngestionResult> ReceiveAsync(BankSubmission submission, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides, before any body is read, whether <paramref name="caller"/> may go on: null when it may, otherwise the
+    /// refusal. A rate-limited caller costs no database write; a failed authentication costs one small intake row.
+    /// </summary>
+    public async Task<IngestionRejection?> AdmitAsync(BankCaller caller, CancellationToken cancellationToken)
     {
-        var raw = submission.Request;
-        if (await authenticator.AuthenticateAsync(submission.BankCode, submission.ApiKey, cancellationToken) is { } denied)
+        if (limits.FailuresExhausted(caller.RemoteAddress) is { } wait)
         {
-            return await RejectAsync(submission, denied);
+            return IngestionRejection.TooManyFailures(wait);
         }
 
+        if (await authenticator.AuthenticateAsync(caller.BankCode, caller.ApiKey, caller.RemoteAddress, cancellationToken) is { } denied)
+        {
+            limits.CountFailure(caller.RemoteAddress);
+            return await RecordRefusalAsync(caller, denied);
+        }
+
+        return limits.TakeBankPermit(caller.BankCode) is { } bankWait
+            ? IngestionRejection.RateLimited(caller.BankCode, bankWait)
+            : null;
+    }
+
+    /// <summary>Admits the caller, then reads its request (<paramref name="readRequest"/>) and stores what it asks for.</summary>
+    public async Task<IngestionResult> ReceiveAsync(BankCaller caller, string? idempotencyKey,
+        Func<CancellationToken, Task<RawBankRequest>> readRequest, CancellationToken cancellationToken)
+    {
+        if (await AdmitAsync(caller, cancellationToken) is { } refused)
+        {
+            return new IngestionResult.Rejected(refused);
+        }
+
+        var raw = await readRequest(cancellationToken);
+        var submission = new BankSubmission(caller.BankCode, idempotencyKey, raw);
         if (raw.BodyTruncated)
         {
             return await RejectAsync(submission, IngestionRejection.TooLarge(MaxBodyBytes));
@@ -154,18 +181,31 @@ public sealed partial class IngestionService(
     private async Task RecordAsync(BankSubmission submission, IntakeOutcome outcome, int status, string reason, long? paymentId)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        var proofKey = await proofStore.SaveAsync(submission.Request, db, CancellationToken.None);
-        db.IntakeRecords.Add(new IntakeRecord
-        {
-            ReceivedAtUtc = submission.Request.ReceivedAtUtc,
-            BankCode = submission.BankCode.Length <= 128 ? submission.BankCode : submission.BankCode[..128],
-            Outcome = outcome,
-            StatusCode = status,
-            Reason = reason,
-            PaymentId = paymentId,
-            ProofKey = proofKey,
-        });
+        var request = submission.Request;
+        var proofKey = await proofStore.SaveAsync(request, db, CancellationToken.None);
+        db.IntakeRecords.Add(IntakeRecord.Create(request.ReceivedAtUtc, submission.BankCode, outcome, status, reason,
+            request.RemoteAddress, request.Body.Length, paymentId, proofKey));
         await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>Records a caller refused before its body was read: one bounded row, no proof.</summary>
+    private async Task<IngestionRejection> RecordRefusalAsync(BankCaller caller, IngestionRejection rejection)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            db.IntakeRecords.Add(IntakeRecord.Create(caller.ReceivedAtUtc, caller.BankCode, IntakeOutcome.Rejected,
+                rejection.Status, rejection.LogReason(), caller.RemoteAddress?.ToString(), caller.ContentLength, null, null));
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            LogStorageFailed(exception, caller.BankCode);
+            return IngestionRejection.StorageUnavailable();
+        }
+
+        LogRejected(StorableText.Clean(caller.BankCode, IntakeRecord.MaxBankCodeLength), rejection.Status, rejection.Code);
+        return rejection;
     }
 
     /// <summary>application/json or any application/*+json; a charset other than UTF-8 is refused.</summary>
@@ -194,8 +234,11 @@ public sealed partial class IngestionService(
     private partial void LogStorageFailed(Exception exception, string bankCode);
 }
 
-/// <summary>A request as it reached a bank endpoint.</summary>
-public sealed record BankSubmission(string BankCode, string? ApiKey, string? IdempotencyKey, RawBankRequest Request);
+/// <summary>Who is calling a bank endpoint, as known before the body is read.</summary>
+public sealed record BankCaller(string BankCode, string? ApiKey, System.Net.IPAddress? RemoteAddress, DateTime ReceivedAtUtc, long? ContentLength);
+
+/// <summary>An admitted bank's request, body read.</summary>
+public sealed record BankSubmission(string BankCode, string? IdempotencyKey, RawBankRequest Request);
 
 /// <summary>How a bank request ended.</summary>
 public abstract record IngestionResult

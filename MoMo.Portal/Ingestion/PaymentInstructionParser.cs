@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 using MoMo.Portal.Partners;
 using MoMo.Portal.Payers;
@@ -18,6 +20,8 @@ public static partial class PaymentInstructionParser
     private static readonly string[] s_fields =
         ["reference_number", "account_number", "amount", "currency", "transaction_id", "payment_bank_date"];
 
+    private const string InvalidName = "A property name is not valid text: it holds an unpaired \\u surrogate escape.";
+
     private static readonly JsonDocumentOptions s_jsonOptions = new() { AllowDuplicateProperties = false, MaxDepth = 8 };
 
     /// <summary>How far in the future a bank's payment date may lie (clocks differ, time zones confuse).</summary>
@@ -27,6 +31,14 @@ public static partial class PaymentInstructionParser
 
     public static ParseResult Parse(ReadOnlyMemory<byte> body, string? idempotencyKey, DateTime nowUtc)
     {
+        // The JSON reader checks the UTF-8 of a string only when the string is read, and a property name that is not
+        // UTF-8 then throws far from here: refuse any malformed byte sequence up front, wherever it is.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return new ParseResult.Malformed(
+                $"The body is not valid UTF-8: the bytes at offset {InvalidUtf8Offset(body.Span)} are not a UTF-8 character.");
+        }
+
         JsonDocument document;
         try
         {
@@ -35,6 +47,11 @@ public static partial class PaymentInstructionParser
         catch (JsonException exception)
         {
             return new ParseResult.Malformed($"The body is not valid JSON: {exception.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-name check decodes every name, and a name whose escapes form no character throws here.
+            return new ParseResult.Malformed(InvalidName);
         }
 
         using (document)
@@ -56,9 +73,14 @@ public static partial class PaymentInstructionParser
 
         foreach (var property in body.EnumerateObject())
         {
-            if (!s_fields.Contains(property.Name, StringComparer.Ordinal))
+            if (NameOf(property) is not { } name)
             {
-                Fail(property.Name, $"is not a payment field; the fields are {string.Join(", ", s_fields)}.");
+                return new ParseResult.Malformed(InvalidName);
+            }
+
+            if (!s_fields.Contains(name, StringComparer.Ordinal))
+            {
+                Fail(name, $"is not a payment field; the fields are {string.Join(", ", s_fields)}.");
             }
         }
 
@@ -246,6 +268,35 @@ public static partial class PaymentInstructionParser
         {
             return null;
         }
+    }
+
+    /// <summary>The property's name, or null when its escapes do not form valid Unicode (<c>{"\ud800": 1}</c>).</summary>
+    private static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> body)
+    {
+        var offset = 0;
+        while (offset < body.Length)
+        {
+            if (Rune.DecodeFromUtf8(body[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     private static string Describe(JsonValueKind kind) => kind switch

@@ -151,13 +151,20 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 pending.Completion.TrySetResult(new WriteOutcome.WriteIndividually());
             }
         }
-        catch (Exception exception)
+        catch (Exception exception) when (batch.Count > 1)
         {
+            // One row the database refuses must fail only its own request: write each payment alone, so every other
+            // bank in the batch still gets its 201 (and a full disk still fails them all, one by one).
             LogBatchFailed(exception, batch.Count);
             foreach (var pending in batch)
             {
-                pending.Completion.TrySetResult(new WriteOutcome.Failed(exception));
+                await WriteBatchAsync([pending]);
             }
+        }
+        catch (Exception exception)
+        {
+            LogPaymentFailed(exception, batch[0].Submission.BankCode);
+            batch[0].Completion.TrySetResult(new WriteOutcome.Failed(exception));
         }
     }
 
@@ -292,8 +299,11 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a batch of {Count} payments; each bank gets 503")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store a batch of {Count} payments; writing each one alone")]
     private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a payment from bank {BankCode}; the bank gets 503")]
+    private partial void LogPaymentFailed(Exception exception, string bankCode);
 }
 
 /// <summary>What became of a payment handed to <see cref="PaymentWriter"/>.</summary>
@@ -308,6 +318,6 @@ public abstract record WriteOutcome
     /// <summary>The batch met a concurrent writer; the caller stores this payment on its own.</summary>
     public sealed record WriteIndividually : WriteOutcome;
 
-    /// <summary>The store failed; nothing of the batch was kept.</summary>
+    /// <summary>The store failed, for this payment alone too; it was not kept.</summary>
     public sealed record Failed(Exception Exception) : WriteOutcome;
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using MoMo.Portal.Banks;
 using MoMo.Portal.Data;
 
 namespace MoMo.Portal.Ingestion;
@@ -16,14 +17,16 @@ public sealed class ReferenceCache(IMemoryCache cache, IDbContextFactory<PortalD
     public static readonly TimeSpan BankTtl = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_referenceTtl = TimeSpan.FromMinutes(1);
 
-    /// <summary>The bank's key hash and whether it is active, or null for an unknown bank.</summary>
+    /// <summary>The bank's key hash, whether it is active and where it may call from, or null for an unknown bank.</summary>
     public async Task<BankCredentials?> BankAsync(string bankCode, CancellationToken cancellationToken) =>
         await cache.GetOrCreateAsync(("bank", bankCode), async entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = BankTtl;
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             return await db.Banks.AsNoTracking().Where(b => b.Code == bankCode)
-                .Select(b => new BankCredentials(b.ApiKeyHash, b.IsActive)).SingleOrDefaultAsync(cancellationToken);
+                .Select(b => new { b.ApiKeyHash, b.IsActive, b.AllowedNetworks }).SingleOrDefaultAsync(cancellationToken) is { } bank
+                ? new BankCredentials(bank.ApiKeyHash, bank.IsActive, BankNetworks.Parse(bank.AllowedNetworks))
+                : null;
         });
 
     public void ForgetBank(string bankCode) => cache.Remove(("bank", bankCode));
@@ -55,4 +58,4 @@ public sealed class ReferenceCache(IMemoryCache cache, IDbContextFactory<PortalD
     }
 }
 
-public sealed record BankCredentials(string ApiKeyHash, bool IsActive);
+public sealed record BankCredentials(string ApiKeyHash, bool IsActive, IReadOnlyList<System.Net.IPNetwork> AllowedNetworks);

@@ -3,6 +3,11 @@ namespace MoMo.Portal.Ingestion;
 /// <summary>A raw bank request kept by <see cref="DatabaseProofStore"/>, with the SHA-256 of its body.</summary>
 public sealed class RequestProof
 {
+    public const int MaxMethodLength = 16;
+    public const int MaxPathLength = 2048;
+    public const int MaxContentTypeLength = 256;
+    public const int MaxRemoteAddressLength = 64;
+
     public required string Key { get; init; }
     public required DateTime ReceivedAtUtc { get; init; }
     public required string Method { get; init; }

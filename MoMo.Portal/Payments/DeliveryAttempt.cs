@@ -5,6 +5,7 @@ public sealed class DeliveryAttempt
 {
     public const int MaxTargetLength = 2048;
     public const int MaxExcerptLength = 2048;
+    public const int MaxSmtpReplyLength = 512;
 
     /// <summary><see cref="TriggeredBy"/> for an attempt the router made on its own schedule.</summary>
     public const string RouterTrigger = "router";

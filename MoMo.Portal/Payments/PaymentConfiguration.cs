@@ -62,7 +62,7 @@ internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<De
         attempt.Property(a => a.Channel).HasConversion<string>().HasMaxLength(16);
         attempt.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(24);
         attempt.Property(a => a.Target).HasMaxLength(DeliveryAttempt.MaxTargetLength);
-        attempt.Property(a => a.SmtpReply).HasMaxLength(512);
+        attempt.Property(a => a.SmtpReply).HasMaxLength(DeliveryAttempt.MaxSmtpReplyLength);
         attempt.Property(a => a.Error).HasMaxLength(Payment.MaxErrorLength);
         attempt.Property(a => a.ResponseExcerpt).HasMaxLength(DeliveryAttempt.MaxExcerptLength);
         attempt.Property(a => a.TriggeredBy).HasMaxLength(256);

@@ -60,10 +60,12 @@ internal sealed partial class DeliveryRecorder
             {
                 Summary += await WriteAsync(batch);
             }
-            catch (Exception exception) when (exception is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+            catch (Exception exception) when (IsDatabaseError(exception))
             {
-                // Nothing is lost: the claims expire and the payments are delivered again, with the same webhook-id.
-                LogWriteFailed(exception, batch.Count);
+                // A claim that changed hands, or one outcome the database refuses: write them one by one, so that one
+                // bad row fails only itself and never sends the whole batch out again at every lease.
+                LogBatchFailed(exception, batch.Count);
+                Summary += await WriteOneByOneAsync(batch);
             }
 
             batch.Clear();
@@ -88,16 +90,8 @@ internal sealed partial class DeliveryRecorder
             summary += Apply(db, payment, report, now);
         }
 
-        try
-        {
-            await db.SaveChangesAsync();
-            return summary;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // A claim changed hands between our read and our write: write the reports one by one instead.
-            return await WriteOneByOneAsync(batch);
-        }
+        await db.SaveChangesAsync();
+        return summary;
     }
 
     private async Task<RoutingSummary> WriteOneByOneAsync(List<DeliveryReport> batch)
@@ -105,27 +99,60 @@ internal sealed partial class DeliveryRecorder
         var summary = RoutingSummary.Empty;
         foreach (var report in batch)
         {
-            await using var db = await _dbFactory.CreateDbContextAsync();
-            var payment = await db.Payments.SingleOrDefaultAsync(p => p.Id == report.PaymentId && p.ClaimToken == report.ClaimToken);
-            if (payment is null)
-            {
-                LogClaimLost(report.PaymentId);
-                continue;
-            }
-
-            var change = Apply(db, payment, report, _clock.GetUtcNow().UtcDateTime);
             try
             {
-                await db.SaveChangesAsync();
-                summary += change;
+                summary += await WriteOneAsync(report);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (Exception exception) when (IsDatabaseError(exception) && report.Result is { } result)
             {
-                LogClaimLost(report.PaymentId);
+                // Still refused on its own: keep the outcome without the texts the partner controls, so the payment
+                // is not delivered again and again for a reply that cannot be stored.
+                LogOutcomeTrimmed(exception, report.PaymentId);
+                summary += await TryWriteOneAsync(report with { Result = result with
+                {
+                    Error = result.Error is null ? null : UnstorableReply, SmtpReply = null, ResponseExcerpt = null,
+                } });
             }
         }
 
         return summary;
+    }
+
+    private async Task<RoutingSummary> TryWriteOneAsync(DeliveryReport report)
+    {
+        try
+        {
+            return await WriteOneAsync(report);
+        }
+        catch (Exception exception) when (IsDatabaseError(exception))
+        {
+            // Nothing is lost: the claim expires and the payment is delivered again, with the same webhook-id.
+            LogWriteFailed(exception, report.PaymentId);
+            return RoutingSummary.Empty;
+        }
+    }
+
+    private async Task<RoutingSummary> WriteOneAsync(DeliveryReport report)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync();
+        var payment = await db.Payments.SingleOrDefaultAsync(p => p.Id == report.PaymentId && p.ClaimToken == report.ClaimToken);
+        if (payment is null)
+        {
+            LogClaimLost(report.PaymentId);
+            return RoutingSummary.Empty;
+        }
+
+        var change = Apply(db, payment, report, _clock.GetUtcNow().UtcDateTime);
+        try
+        {
+            await db.SaveChangesAsync();
+            return change;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            LogClaimLost(report.PaymentId);
+            return RoutingSummary.Empty;
+        }
     }
 
     private RoutingSummary Apply(PortalDbContext db, Payment payment, DeliveryReport report, DateTime now)
@@ -143,12 +170,12 @@ internal sealed partial class DeliveryRecorder
             StartedAtUtc = report.StartedAtUtc,
             DurationMs = (int)Math.Min(int.MaxValue, report.Duration.TotalMilliseconds),
             Channel = result.Channel,
-            Target = Clip(result.Target, DeliveryAttempt.MaxTargetLength)!,
+            Target = StorableText.Clean(result.Target, DeliveryAttempt.MaxTargetLength),
             Outcome = result.Outcome,
             HttpStatus = result.HttpStatus,
-            SmtpReply = Clip(result.SmtpReply, 512),
-            Error = Clip(result.Error, Payment.MaxErrorLength),
-            ResponseExcerpt = Clip(result.ResponseExcerpt, DeliveryAttempt.MaxExcerptLength),
+            SmtpReply = StorableText.CleanOrNull(result.SmtpReply, DeliveryAttempt.MaxSmtpReplyLength),
+            Error = StorableText.CleanOrNull(result.Error, Payment.MaxErrorLength),
+            ResponseExcerpt = StorableText.CleanOrNull(result.ResponseExcerpt, DeliveryAttempt.MaxExcerptLength),
             TriggeredBy = payment.NextAttemptTrigger,
         });
 
@@ -158,18 +185,27 @@ internal sealed partial class DeliveryRecorder
             return RoutingSummary.Empty with { Delivered = 1 };
         }
 
-        payment.MarkFailed(result.Error ?? result.Outcome.ToString(), result.Outcome == DeliveryOutcome.PermanentFailure,
+        payment.MarkFailed(StorableText.Clean(result.Error ?? result.Outcome.ToString(), Payment.MaxErrorLength), result.Outcome == DeliveryOutcome.PermanentFailure,
             _schedule, result.RetryAfter, now);
         return payment.Status == PaymentStatus.Errored
             ? RoutingSummary.Empty with { Errored = 1 }
             : RoutingSummary.Empty with { RetryScheduled = 1 };
     }
 
-    private static string? Clip(string? text, int max) => text is { } t && t.Length > max ? t[..max] : text;
+    private const string UnstorableReply = "The partner's reply could not be stored; the outcome is kept without it.";
+
+    private static bool IsDatabaseError(Exception exception) =>
+        exception is DbUpdateException or System.Data.Common.DbException or InvalidOperationException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId} was claimed by another pass before its outcome was written; that pass records it")]
     private partial void LogClaimLost(long paymentId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record {Count} delivery outcomes; their claims will expire and they will be delivered again")]
-    private partial void LogWriteFailed(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record {Count} delivery outcomes together; writing each one alone")]
+    private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outcome of payment {PaymentId} was refused by the database; kept without the partner's reply")]
+    private partial void LogOutcomeTrimmed(Exception exception, long paymentId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the outcome of payment {PaymentId}; its claim will expire and it will be delivered again")]
+    private partial void LogWriteFailed(Exception exception, long paymentId);
 }

@@ -246,6 +246,10 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("AllowedNetworks")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("ApiKeyHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -350,6 +354,9 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<long?>("BodyBytes")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -359,7 +366,6 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     b.Property<string>("ProofKey")
-                        .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
@@ -370,6 +376,10 @@ namespace MoMo.Portal.Data.Postgres.Migrations
 
                     b.Property<DateTime>("ReceivedAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("StatusCode")
                         .HasColumnType("integer");

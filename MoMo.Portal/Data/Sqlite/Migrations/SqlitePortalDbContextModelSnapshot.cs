@@ -233,6 +233,10 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AllowedNetworks")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ApiKeyHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -335,6 +339,9 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("BodyBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -344,7 +351,6 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ProofKey")
-                        .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
@@ -354,6 +360,10 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("ReceivedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("StatusCode")

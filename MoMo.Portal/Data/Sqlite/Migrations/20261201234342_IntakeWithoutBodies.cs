@@ -1,0 +1,72 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MoMo.Portal.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class IntakeWithoutBodies : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<string>(
+                name: "ProofKey",
+                table: "IntakeRecords",
+                type: "TEXT",
+                maxLength: 128,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldMaxLength: 128);
+
+            migrationBuilder.AddColumn<long>(
+                name: "BodyBytes",
+                table: "IntakeRecords",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RemoteAddress",
+                table: "IntakeRecords",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "AllowedNetworks",
+                table: "Banks",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "BodyBytes",
+                table: "IntakeRecords");
+
+            migrationBuilder.DropColumn(
+                name: "RemoteAddress",
+                table: "IntakeRecords");
+
+            migrationBuilder.DropColumn(
+                name: "AllowedNetworks",
+                table: "Banks");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "ProofKey",
+                table: "IntakeRecords",
+                type: "TEXT",
+                maxLength: 128,
+                nullable: false,
+                defaultValue: "",
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldMaxLength: 128,
+                oldNullable: true);
+        }
+    }
+}
