@@ -74,7 +74,12 @@ public static class PortalApp
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseHttpsRedirection();
+        app.UseHttpsRequirement();
         app.UseSecurityHeaders();
+        // Called here, not left to the host (which would put them first): authentication must see the client's scheme
+        // and address as the trusted proxy reported them.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapOpenApi().AllowAnonymous();

@@ -126,6 +126,57 @@ public sealed class AccessTests(PortalFactory portal) : IClassFixture<PortalFact
 
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
-        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self';", policy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_without_a_staff_role_sees_no_page()
+    {
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = "norole@momo.test", Email = "norole@momo.test", EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
+        }
+
+        var client = await SignIn.AsAsync(portal, "norole@momo.test", Password);
+
+        foreach (var path in new[] { "/", "/payments", "/payments/export.csv" })
+        {
+            var response = await client.GetAsync(path, Ct);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/Account/AccessDenied", response.Headers.Location?.AbsolutePath ?? response.Headers.Location?.OriginalString, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task The_csv_export_is_never_cached()
+    {
+        var client = await SignIn.AsAsync(portal, "viewer@momo.test", Password);
+
+        var response = await client.GetAsync("/payments/export.csv", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_offers_no_passkey_and_the_template_flows_are_gone()
+    {
+        var client = SignIn.Anonymous(portal);
+
+        var login = await (await client.GetAsync("/Account/Login", Ct)).Content.ReadAsStringAsync(Ct);
+
+        Assert.DoesNotContain("passkey", login, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("PasskeySubmit", login, StringComparison.Ordinal);
+        foreach (var path in new[] { "/Account/ForgotPassword", "/Account/ResetPassword", "/Account/ResendEmailConfirmation", "/Account/ExternalLogin" })
+        {
+            Assert.NotEqual(HttpStatusCode.OK, (await client.GetAsync(path, Ct)).StatusCode);
+        }
+
+        Assert.NotEqual(HttpStatusCode.OK, (await client.PostAsync("/Account/PasskeyRequestOptions", null, Ct)).StatusCode);
     }
 }

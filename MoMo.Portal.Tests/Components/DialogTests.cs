@@ -83,6 +83,36 @@ public sealed class DialogTests : PortalComponentTest
         Assert.False(await actor.CanAsync(Policies.IsAdmin));
     }
 
+    [Fact]
+    public async Task An_operator_demoted_while_the_dialog_is_open_cannot_save()
+    {
+        SignedInAs(Roles.Operator);
+        var dialogs = await OpenAsync<PayerDialog>("New payer");
+        dialogs.Find("input[type=text]").Change("p-79");
+        dialogs.FindAll("input[type=text]")[1].Change("Too Late");
+
+        // Another Admin demotes them; their circuit still holds the sign-in's Operator claim.
+        await Portal.Services.GetRequiredService<UserAccounts>().SetRoleAsync(UserIds[Roles.Operator], Roles.Viewer, "admin@momo.test");
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
+            dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click()));
+        await using var db = Portal.CreateDbContext();
+        Assert.False(await db.Payers.AnyAsync(p => p.Id == "p-79", Ct));
+    }
+
+    [Fact]
+    public async Task A_locked_admin_with_an_open_page_can_no_longer_act()
+    {
+        SignedInAs(Roles.Admin);
+        var actor = Services.GetRequiredService<StaffActor>();
+        Assert.Equal("admin@momo.test", await actor.RequireAsync(Policies.IsAdmin));
+
+        await Portal.Services.GetRequiredService<UserAccounts>().SetLockedAsync(UserIds[Roles.Admin], true, "other-admin@momo.test");
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => actor.RequireAsync(Policies.IsAdmin));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => actor.RequireAsync(Policies.CanOperate));
+    }
+
     private async Task<IRenderedComponent<MudDialogProvider>> OpenAsync<TDialog>(string title) where TDialog : Microsoft.AspNetCore.Components.ComponentBase
     {
         Render<MudPopoverProvider>();

@@ -19,6 +19,21 @@ public sealed class StaffJourneyTests
     private const string Password = "correct horse battery staple";
 
     [Fact]
+    public async Task The_sign_in_page_and_the_staff_pages_run_without_a_script_error_or_a_blocked_resource()
+    {
+        await using var session = await StartAsync();
+        await AddUserAsync(session, "admin@momo.test", Roles.Admin);
+
+        var page = await session.SignInAsync("admin@momo.test", Password);
+        foreach (var path in new[] { "/payments", "/partners", "/banks", "/intake" })
+        {
+            await BrowserSession.GoToAsync(page, path);
+        }
+
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task An_admin_is_refused_a_wrong_password_locked_out_after_five_and_lands_on_the_dashboard()
     {
         await using var session = await StartAsync();

@@ -96,6 +96,22 @@ public abstract class HostilePartnerTests(DatabaseProvider provider) : IAsyncLif
         Assert.Equal(3, _receiver.Received.Count);
     }
 
+    [Fact]
+    public async Task Plain_http_webhooks_are_refused_where_they_are_not_allowed_and_nothing_is_sent()
+    {
+        await using var portal = PortalFactory.On(provider).With("Routing:AllowPlainHttp", "false");
+        await portal.InitializeAsync();
+        await portal.AddWebhookPartnerAsync("plain", _receiver.Url("plain"));
+        var id = await portal.PostPaymentAsync("plain");
+
+        await portal.Services.GetRequiredService<PaymentRouter>().RunPassAsync(Ct);
+
+        var payment = await portal.LoadPaymentAsync(id);
+        Assert.Equal(PaymentStatus.Errored, payment.Status);
+        Assert.Contains("plain http://", payment.LastError, StringComparison.Ordinal);
+        Assert.Empty(_receiver.For("plain"));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _portal.DisposeAsync();

@@ -21,7 +21,7 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public PortalFactory Portal { get; }
 
-    /// <summary>http://localhost:port — not 127.0.0.1: the template's passkey script refuses IP origins.</summary>
+    /// <summary>http://localhost:port, as a user would type it.</summary>
     public string BaseUrl { get; private set; } = "";
 
     public static async Task<BrowserSession> StartAsync(PortalFactory portal)
@@ -63,8 +63,21 @@ public sealed class BrowserSession : IAsyncDisposable
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Script errors and resources the Content-Security-Policy blocked both reach the console as errors.
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                ConsoleErrors.Enqueue($"{page.Url}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => ConsoleErrors.Enqueue($"{page.Url}: {error}");
+        return page;
     }
+
+    /// <summary>Every console error and uncaught script error of the session's pages.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ConsoleErrors { get; } = new();
 
     /// <summary>Signs in through the sign-in page and waits for the portal's interactive layout.</summary>
     public async Task<IPage> SignInAsync(string email, string password)

@@ -43,16 +43,36 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
         Services.RemoveAll<Microsoft.AspNetCore.Authorization.IAuthorizationService>();
         Services.AddAuthorizationCore(Policies.Configure);
         Services.AddCascadingAuthenticationState();
-        Services.AddScoped<StaffActor>();
+        // The real StaffActor asks the portal's own Identity (a user per role below) before every action.
+        Services.AddScoped(services => new StaffActor(services.GetRequiredService<AuthenticationStateProvider>(),
+            services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>(),
+            Portal.Services.GetRequiredService<IServiceScopeFactory>()));
+        foreach (var role in Roles.All)
+        {
+            var email = $"{role.ToLowerInvariant()}@momo.test";
+            var created = await Portal.Services.GetRequiredService<UserAccounts>().CreateAsync(email, role, "a-long-test-password", "test");
+            UserIds[role] = created.Value!.Id;
+            _principals[role] = await PrincipalOfAsync(created.Value!.Id);
+        }
+
         SignedInAs(Roles.Viewer);
     }
 
-    /// <summary>Signs the test user in with one role, for the components rendered after this call.</summary>
-    protected void SignedInAs(string role)
+    /// <summary>The id of the staff user of each role, as stored.</summary>
+    protected Dictionary<string, string> UserIds { get; } = [];
+
+    private readonly Dictionary<string, ClaimsPrincipal> _principals = [];
+
+    /// <summary>Signs the test user of <paramref name="role"/> in, for the components rendered after this call.</summary>
+    protected void SignedInAs(string role) =>
+        Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthentication(_principals[role]));
+
+    /// <summary>The principal a sign-in would give the user now (roles, security stamp).</summary>
+    private async Task<ClaimsPrincipal> PrincipalOfAsync(string userId)
     {
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, $"{role.ToLowerInvariant()}@momo.test"), new Claim(ClaimTypes.Role, role)], "test");
-        Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthentication(new ClaimsPrincipal(identity)));
+        await using var scope = Portal.Services.CreateAsyncScope();
+        var signIn = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.SignInManager<ApplicationUser>>();
+        return await signIn.CreateUserPrincipalAsync((await signIn.UserManager.FindByIdAsync(userId))!);
     }
 
     /// <summary>Puts payments straight into the database, in the given statuses.</summary>

@@ -7,7 +7,7 @@ using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Cli;
 
-/// <summary><c>bank add|set</c>, <c>partner add</c>, <c>payer add</c> and <c>user add</c>.</summary>
+/// <summary><c>bank add|set</c>, <c>partner add</c>, <c>payer add</c> and <c>user add|lock|unlock|role</c>.</summary>
 internal static class ReferenceDataCommands
 {
     public const string PasswordVariable = "MOMO_PASSWORD";
@@ -161,7 +161,49 @@ internal static class ReferenceDataCommands
             context.Output.WriteLine($"Added user {parsed.GetRequiredValue(email)} with role {parsed.GetRequiredValue(role)}.");
             return PortalCommandLine.Success;
         });
-        return Group("user", "Manage staff users.", add);
+        var newRole = new Option<string>("--role") { Description = "Admin, Operator or Viewer.", Required = true };
+        newRole.AcceptOnlyFromAmong([.. Roles.All]);
+        return Group("user", "Manage staff users.", add,
+            UserChange(context, "lock", "Lock a user out until unlocked; their open pages lose their power within a minute.", [],
+                (accounts, id, _) => accounts.SetLockedAsync(id, true, context.Actor), (user, _) => $"Locked {user}."),
+            UserChange(context, "unlock", "Unlock a user (also one locked by failed sign-ins).", [],
+                (accounts, id, _) => accounts.SetLockedAsync(id, false, context.Actor), (user, _) => $"Unlocked {user}."),
+            UserChange(context, "role", "Give a user another role; their open pages follow within a minute.", [newRole],
+                (accounts, id, parsed) => accounts.SetRoleAsync(id, parsed.GetRequiredValue(newRole), context.Actor),
+                (user, parsed) => $"{user} now has the role {parsed.GetRequiredValue(newRole)}."));
+    }
+
+    /// <summary>A user command that finds the user by <c>--email</c> and makes one audited change.</summary>
+    private static Command UserChange(CommandContext context, string name, string description, Option[] options,
+        Func<UserAccounts, string, ParseResult, Task<ChangeResult<ApplicationUser>>> change, Func<string, ParseResult, string> done)
+    {
+        var email = Required("--email", "The user's e-mail address.");
+        var command = new Command(name, description) { email };
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var accounts = context.Services.GetRequiredService<UserAccounts>();
+            var address = parsed.GetRequiredValue(email);
+            if (await accounts.FindIdByEmailAsync(address) is not { } id)
+            {
+                return context.Fail($"There is no user with the e-mail '{address}'.");
+            }
+
+            var result = await change(accounts, id, parsed);
+            if (!result.Succeeded)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine(done(address, parsed));
+            return PortalCommandLine.Success;
+        });
+        return command;
     }
 
     private static Option<string> Required(string name, string description) =>

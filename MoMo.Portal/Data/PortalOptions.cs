@@ -30,6 +30,12 @@ public sealed class PortalOptions
     /// </summary>
     public string? KeyProtectionCertificate { get; set; }
 
+    /// <summary>
+    /// How long a sign-in lasts at most, however active the user is (the cookie also expires after 8 hours without
+    /// use). After it, the user signs in again.
+    /// </summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
     /// <summary>The password of <see cref="KeyProtectionCertificate"/>, if it has one.</summary>
     public string? KeyProtectionCertificatePassword { get; set; }
 }

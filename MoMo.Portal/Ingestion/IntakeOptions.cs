@@ -13,10 +13,11 @@ public sealed class IntakeOptions : IValidatableObject
 
     /// <summary>
     /// Requests one authenticated bank may make per second (with a burst of as many), so that a leaked key or a
-    /// runaway client cannot take the writer from the other banks. 0 turns the limit off.
+    /// runaway client cannot take the writer from the other banks. Far above a bank's real notification rate, far
+    /// below what one instance can write (docs/BENCHMARKS.md). 0 turns the limit off.
     /// </summary>
     [Range(0, 10_000_000)]
-    public int RequestsPerSecondPerBank { get; set; } = 5_000;
+    public int RequestsPerSecondPerBank { get; set; } = 1_000;
 
     /// <summary>How long intake records, and the proofs of requests that created no payment, are kept.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);

@@ -34,6 +34,28 @@ public static class OutboundAddressPolicy
         }
     }
 
+    /// <summary>
+    /// Why a request to <paramref name="host"/> would be refused, or null when one of its addresses is public; for a
+    /// proxied request, whose connection goes to the proxy instead.
+    /// </summary>
+    public static async ValueTask<OutboundAddressRefusedException?> RefusalAsync(string host, CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            // Unresolvable here: the proxy will fail to reach it too, and say so as a transient failure.
+            return null;
+        }
+
+        return addresses.Any(IsPublic) ? null : new OutboundAddressRefusedException(host, addresses);
+    }
+
     /// <summary>False for loopback, private, shared, link-local (cloud metadata), multicast and reserved addresses.</summary>
     public static bool IsPublic(IPAddress address)
     {
@@ -62,15 +84,21 @@ public static class OutboundAddressPolicy
             return !(IPAddress.IsLoopback(address) || address.Equals(IPAddress.IPv6Any)
                      || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
                      || (b[0] & 0xFE) == 0xFC // fc00::/7 unique local, incl. fd00:ec2::254 metadata
+                     || b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 // ::/96 IPv4-compatible (::a.b.c.d reaches a.b.c.d)
+                     || (b[0] == 0x20 && b[1] == 0x02) // 2002::/16 6to4: embeds any IPv4 address
+                     || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00) // 2001::/32 Teredo tunnels
                      || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) // 2001:db8::/32 documentation
-                     || (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B)); // 64:ff9b::/96 NAT64 to anywhere
+                     || (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B)); // 64:ff9b::/96 and 64:ff9b:1::/48 NAT64
         }
 
         return false;
     }
 }
 
-/// <summary>A webhook URL resolved only to addresses the outbound policy refuses.</summary>
+/// <summary>
+/// A webhook URL resolved only to addresses the outbound policy refuses. The message, which staff see on the attempt,
+/// does not name the addresses: a partner's URL must not become a way to map the internal network through the portal.
+/// </summary>
 public sealed class OutboundAddressRefusedException(string host, IReadOnlyCollection<IPAddress> addresses)
-    : IOException($"Refused to connect to '{host}': it resolves to {(addresses.Count == 0 ? "no address" : string.Join(", ", addresses))}, " +
-                  "a loopback, private or link-local address. Set Routing:AllowPrivateNetworks to allow internal webhooks.");
+    : IOException($"Refused to connect to '{host}': it resolves to {(addresses.Count == 0 ? "no address" : "an internal address (loopback, private, link-local or reserved)")}. " +
+                  "Set Routing:AllowPrivateNetworks to allow internal webhooks.");

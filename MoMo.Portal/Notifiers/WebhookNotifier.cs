@@ -27,6 +27,19 @@ public sealed class WebhookNotifier(IHttpClientFactory httpClients, IOptions<Rou
 
     public async Task<NotificationResult> SendAsync(PaymentNotice notice, CancellationToken cancellationToken)
     {
+        var routing = options.Value;
+        if (!routing.AllowPlainHttp && notice.Contact.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
+        {
+            return Result(notice, DeliveryOutcome.PermanentFailure,
+                "Refused to send over plain http://: give the partner an https:// URL (or set Routing:AllowPlainHttp).");
+        }
+
+        if (routing.Proxy is not null && !routing.AllowPrivateNetworks
+            && await OutboundAddressPolicy.RefusalAsync(new Uri(notice.Contact).Host, cancellationToken) is { } internalTarget)
+        {
+            return Result(notice, DeliveryOutcome.PermanentFailure, internalTarget.Message);
+        }
+
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         var body = Body(notice, timestamp);
         using var request = new HttpRequestMessage(HttpMethod.Post, notice.Contact)

@@ -21,6 +21,8 @@ internal static class PaymentExport
         {
             var filter = PaymentFilter.FromQuery(http.Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString()));
             http.Response.ContentType = "text/csv; charset=utf-8";
+            // Payment data must not stay in a browser's or a proxy's cache on a shared back-office PC.
+            http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers.ContentDisposition =
                 $"attachment; filename=\"payments-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
 
@@ -52,11 +54,15 @@ internal static class PaymentExport
             return "";
         }
 
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        // OWASP's advice for CSV injection: prefix and quote, so no spreadsheet reads the cell as anything but text.
+        var formula = value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+        if (formula)
         {
             value = "'" + value;
         }
 
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+        return formula || value.AsSpan().IndexOfAny(",\"\r\n") >= 0
+            ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+            : value;
     }
 }

@@ -28,18 +28,30 @@ public static class RoutingExtensions
     {
         builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        if (!builder.Environment.IsProduction() && builder.Configuration[$"{RoutingOptions.Section}:{nameof(RoutingOptions.AllowPlainHttp)}"] is null)
+        {
+            builder.Services.PostConfigure<RoutingOptions>(options => options.AllowPlainHttp = true);
+        }
+
         builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
 
         builder.Services.AddHttpClient(WebhookNotifier.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(services =>
             {
-                var allowPrivate = services.GetRequiredService<IOptions<RoutingOptions>>().Value.AllowPrivateNetworks;
+                var routing = services.GetRequiredService<IOptions<RoutingOptions>>().Value;
+                var proxy = routing.Proxy is null ? null : new Uri(routing.Proxy);
                 return new SocketsHttpHandler
                 {
                     AllowAutoRedirect = false,
                     UseCookies = false,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                    ConnectCallback = (context, token) => OutboundAddressPolicy.ConnectAsync(context.DnsEndPoint, allowPrivate, token),
+                    // Only the configured proxy, never one from HTTP_PROXY: the address policy must see every connection.
+                    UseProxy = proxy is not null,
+                    Proxy = proxy is null ? null : new System.Net.WebProxy(proxy),
+                    // The proxy itself is the operator's own (often internal) host; the partner's address behind it is
+                    // checked by WebhookNotifier before each request.
+                    ConnectCallback = (context, token) => OutboundAddressPolicy.ConnectAsync(context.DnsEndPoint,
+                        routing.AllowPrivateNetworks || IsProxy(context.DnsEndPoint, proxy), token),
                 };
             })
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -98,6 +110,9 @@ public static class RoutingExtensions
         }).RequireAuthorization(Policies.CanOperate);
         return app;
     }
+
+    private static bool IsProxy(System.Net.DnsEndPoint endPoint, Uri? proxy) =>
+        proxy is not null && endPoint.Port == proxy.Port && string.Equals(endPoint.Host, proxy.Host, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Hangfire's connections to PostgreSQL, from Npgsql's pool.</summary>
     private sealed class HangfireConnections(string connectionString) : IConnectionFactory

@@ -35,6 +35,18 @@ public sealed class RoutingOptions : IValidatableObject
     /// <summary>Allow webhooks to loopback, private and link-local addresses (Development and tests only).</summary>
     public bool AllowPrivateNetworks { get; set; }
 
+    /// <summary>
+    /// Allow webhook URLs with plain <c>http://</c>. Off in Production, where a payment notice and its signature would
+    /// cross the network readable by anyone on the path; on elsewhere unless set.
+    /// </summary>
+    public bool AllowPlainHttp { get; set; }
+
+    /// <summary>
+    /// An HTTP proxy for webhooks (<c>http://proxy.internal:3128</c>). Without it webhooks connect directly and the
+    /// environment's HTTP_PROXY variables are ignored, so the outbound address policy sees every connection.
+    /// </summary>
+    public string? Proxy { get; set; }
+
     /// <summary>Run the Hangfire server and the router in this process. Off for a process that should only serve.</summary>
     public bool RunBackgroundJobs { get; set; } = true;
 
@@ -50,6 +62,11 @@ public sealed class RoutingOptions : IValidatableObject
         if (DeliveryTimeout <= TimeSpan.Zero || DeliveryTimeout > TimeSpan.FromMinutes(5))
         {
             yield return new ValidationResult("Routing:DeliveryTimeout must be between 0 and 5 minutes.", [nameof(DeliveryTimeout)]);
+        }
+
+        if (Proxy is not null && (!Uri.TryCreate(Proxy, UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https")))
+        {
+            yield return new ValidationResult("Routing:Proxy must be an absolute http:// or https:// URL.", [nameof(Proxy)]);
         }
 
         // A delivery starts only while twice its timeout is left on the claim; a third leaves room to work through a batch.

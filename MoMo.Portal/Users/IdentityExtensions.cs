@@ -27,12 +27,16 @@ public static class IdentityExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
-        // Every page requires a signed-in user unless it says otherwise (the sign-in pages, the bank API).
+        // Every page requires a signed-in member of staff unless it says otherwise (the sign-in pages, the bank API):
+        // a signed-in user without one of the three roles (a role removed, a half-made account) sees nothing.
         builder.Services.AddAuthorization(options =>
         {
-            options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.All).Build();
             Policies.Configure(options);
         });
+        // A sign-in cookie is checked against the user's security stamp this often (Identity's default is 30 minutes):
+        // locking a user, changing their role or resetting their password ends their sessions within a minute.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = SecurityStampInterval);
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.HttpOnly = true;
@@ -41,6 +45,8 @@ public static class IdentityExtensions
             cookie.Cookie.SecurePolicy = builder.Environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
+            SessionLifetime.Enforce(cookie, builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>()?.SessionLifetime
+                                            ?? new PortalOptions().SessionLifetime);
         });
         builder.Services.AddAntiforgery(antiforgery =>
         {
@@ -53,6 +59,8 @@ public static class IdentityExtensions
         builder.Services.AddScoped<StaffActor>();
         return builder;
     }
+
+    public static readonly TimeSpan SecurityStampInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>Identity's options, also read when the database model is built at design time (the store schema version).</summary>
     public static void ConfigureIdentity(IdentityOptions options)

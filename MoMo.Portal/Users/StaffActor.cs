@@ -1,19 +1,24 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using MoMo.Portal.Data;
 
 namespace MoMo.Portal.Users;
 
 /// <summary>
 /// Who is acting in a portal circuit, and whether they may. Every change a page makes goes through
-/// <see cref="RequireAsync"/> first: hiding a button is a courtesy, this is the check.
+/// <see cref="RequireAsync"/> first: hiding a button is a courtesy, this is the check. It asks the database, not the
+/// sign-in cookie: a circuit can stay open for hours, and a user locked, demoted or given a new password since they
+/// signed in must lose their power at the next click, not at the next revalidation.
 /// </summary>
-public sealed class StaffActor(AuthenticationStateProvider authentication, IAuthorizationService authorization)
+public sealed class StaffActor(AuthenticationStateProvider authentication, IAuthorizationService authorization, IServiceScopeFactory scopes)
 {
-    /// <summary>The signed-in user's name, once they are known to satisfy <paramref name="policy"/>.</summary>
+    /// <summary>The signed-in user's name, once they are known to satisfy <paramref name="policy"/> as the database stands now.</summary>
     public async Task<string> RequireAsync(string policy)
     {
-        var user = (await authentication.GetAuthenticationStateAsync()).User;
-        if (!(await authorization.AuthorizeAsync(user, policy)).Succeeded || user.Identity?.Name is not { } name)
+        var current = await CurrentPrincipalAsync();
+        if (current is null || !(await authorization.AuthorizeAsync(current, policy)).Succeeded || current.Identity?.Name is not { } name)
         {
             throw new UnauthorizedAccessException("Your role does not allow this action.");
         }
@@ -21,9 +26,33 @@ public sealed class StaffActor(AuthenticationStateProvider authentication, IAuth
         return name;
     }
 
+    /// <summary>Whether the page should offer what <paramref name="policy"/> allows (the claims of the sign-in; <see cref="RequireAsync"/> decides).</summary>
     public async Task<bool> CanAsync(string policy)
     {
         var user = (await authentication.GetAuthenticationStateAsync()).User;
         return (await authorization.AuthorizeAsync(user, policy)).Succeeded;
+    }
+
+    /// <summary>
+    /// The user as stored now, with their current roles; null when they no longer exist, are locked out, or their
+    /// security stamp changed since sign-in (password reset, role change, lock).
+    /// </summary>
+    private async Task<ClaimsPrincipal?> CurrentPrincipalAsync()
+    {
+        var principal = (await authentication.GetAuthenticationStateAsync()).User;
+        if (principal.Identity?.IsAuthenticated != true)
+        {
+            return null;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<ApplicationUser>>();
+        var user = await signIn.ValidateSecurityStampAsync(principal);
+        if (user is null || await signIn.UserManager.IsLockedOutAsync(user))
+        {
+            return null;
+        }
+
+        return await signIn.CreateUserPrincipalAsync(user);
     }
 }

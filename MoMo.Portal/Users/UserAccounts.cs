@@ -42,6 +42,13 @@ public sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactory<
         return ChangeResult<ApplicationUser>.Success(user);
     }
 
+    /// <summary>The id of the user with <paramref name="email"/>, or null.</summary>
+    public async Task<string?> FindIdByEmailAsync(string email)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email))?.Id;
+    }
+
     /// <summary>Every staff account with its role and whether it is locked out.</summary>
     public async Task<List<StaffAccount>> ListAsync()
     {

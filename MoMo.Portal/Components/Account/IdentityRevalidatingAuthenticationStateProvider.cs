@@ -7,15 +7,18 @@ using MoMo.Portal.Data;
 
 namespace MoMo.Portal.Components.Account;
 
-// This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every 30 minutes an interactive circuit is connected.
+// Revalidates an open circuit's user every RevalidationInterval: a user deleted, locked, demoted or given a new
+// password since sign-in (each changes the security stamp) loses the page within that time. Sensitive actions do not
+// wait for it: StaffActor checks the database at every click.
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
         IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    protected override TimeSpan RevalidationInterval => Interval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)
@@ -29,7 +32,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     private async Task<bool> ValidateSecurityStampAsync(UserManager<ApplicationUser> userManager, ClaimsPrincipal principal)
     {
         var user = await userManager.GetUserAsync(principal);
-        if (user is null)
+        if (user is null || await userManager.IsLockedOutAsync(user))
         {
             return false;
         }

@@ -1,7 +1,0 @@
-namespace MoMo.Portal.Components.Account;
-
-public enum PasskeyOperation
-{
-    Create = 0,
-    Request = 1,
-}
