@@ -5,9 +5,14 @@ using Microsoft.OpenApi;
 
 namespace MoMo.Portal.Ingestion;
 
-/// <summary>Fills in what the bank API's OpenAPI description cannot infer: the raw-read body and the problem answers.</summary>
+/// <summary>
+/// Fills in what the bank API's OpenAPI description cannot infer: the raw-read body, the problem answers and the API key
+/// every operation needs. Linted with Redocly's recommended rules in the tests.
+/// </summary>
 internal static class BankApiOpenApi
 {
+    public const string ApiKeyScheme = "BankApiKey";
+
     public static void Configure(OpenApiOptions options)
     {
         options.ShouldInclude = description =>
@@ -18,10 +23,37 @@ internal static class BankApiOpenApi
             document.Info.Description =
                 "Banks send payments here. Every request carries the bank's key in the X-Api-Key header. " +
                 "Errors are RFC 9457 problem details with a machine-readable 'code' and, for validation, an 'errors' map.";
+            document.Info.License = new OpenApiLicense
+            {
+                Name = "Proprietary: for the banks MoMo Portal's operator registers", Identifier = "LicenseRef-Proprietary",
+            };
+            foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+            {
+                tag.Description ??= "A bank's payments: send one (exactly once, by transaction_id) and read it back with its delivery status.";
+            }
+
+            // The server is this portal as the document was asked for, without the trailing slash that would double the
+            // slash in every path a client joins to it.
+            foreach (var server in document.Servers ?? [])
+            {
+                server.Url = server.Url?.TrimEnd('/');
+            }
+
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = BankAuthenticator.ApiKeyHeader,
+                Description = "The bank's API key, issued by the MoMo Portal operations team (shown once, stored only hashed).",
+            };
             return Task.CompletedTask;
         });
         options.AddOperationTransformer(async (operation, context, cancellationToken) =>
         {
+            // Every operation of the bank API needs the key: declared, generated clients send it.
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] }];
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             if (metadata.OfType<JsonBodyAttribute>().FirstOrDefault() is { } body)
             {

@@ -31,6 +31,7 @@ public sealed class BankPaymentsController(IngestionService ingestion, TimeProvi
     [JsonBody(typeof(BankPaymentRequest))]
     [ProblemResponses(400, 401, 403, 409, 413, 415, 422, 429, 503)]
     [EndpointSummary("Receive a payment from africa_bank (original route)")]
+    [EndpointName("receiveAfricaBankPayment")]
     public Task<Results<Created<BankPaymentResponse>, Ok<BankPaymentResponse>, ProblemHttpResult>> PostLegacy(
         CancellationToken cancellationToken) => ReceiveAsync(LegacyBankCode, cancellationToken);
 
@@ -42,6 +43,7 @@ public sealed class BankPaymentsController(IngestionService ingestion, TimeProvi
     [JsonBody(typeof(BankPaymentRequest))]
     [ProblemResponses(400, 401, 403, 409, 413, 415, 422, 429, 503)]
     [EndpointSummary("Receive a payment")]
+    [EndpointName("receivePayment")]
     public Task<Results<Created<BankPaymentResponse>, Ok<BankPaymentResponse>, ProblemHttpResult>> Post(
         string bankCode, CancellationToken cancellationToken) => ReceiveAsync(bankCode, cancellationToken);
 
@@ -49,6 +51,7 @@ public sealed class BankPaymentsController(IngestionService ingestion, TimeProvi
     [HttpGet("/api/v1/banks/{bankCode}/payments/{id:long}")]
     [ProblemResponses(401, 403, 404, 429)]
     [EndpointSummary("Get a payment the bank sent")]
+    [EndpointName("getPayment")]
     public async Task<Results<Ok<BankPaymentResponse>, ProblemHttpResult>> Get(
         string bankCode, long id, [FromServices] IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
     {
