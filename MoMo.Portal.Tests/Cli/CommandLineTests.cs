@@ -330,6 +330,95 @@ public sealed partial class CommandLineTests : IDisposable
         return [.. payments.Select(p => p.Id)];
     }
 
+    [Fact]
+    public async Task Bank_set_restricts_a_bank_to_its_networks_refuses_a_bad_one_and_is_audited()
+    {
+        await CommandLineRunner.RunAsync(_data.Path, "bank", "add", "--code", "kcb", "--name", "KCB Bank");
+
+        var set = await CommandLineRunner.RunAsync(_data.Path, "bank", "set", "--code", "kcb", "--allowed-networks", "196.0.2.0/24,2001:db8::/48");
+        var bad = await CommandLineRunner.RunAsync(_data.Path, "bank", "set", "--code", "kcb", "--allowed-networks", "196.0.2.0/33");
+        var unknown = await CommandLineRunner.RunAsync(_data.Path, "bank", "set", "--code", "nope", "--allowed-networks", "");
+
+        Assert.Equal(0, set.ExitCode);
+        Assert.Contains("196.0.2.0/24, 2001:db8::/48", set.Output, StringComparison.Ordinal);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("'196.0.2.0/33' is not a network", bad.Error, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitCode);
+        await using var db = Open();
+        Assert.Equal("196.0.2.0/24, 2001:db8::/48", (await db.Banks.SingleAsync(Ct)).AllowedNetworks);
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "bank.networks", Ct));
+    }
+
+    [Fact]
+    public async Task User_lock_unlock_and_role_change_the_user_and_are_audited()
+    {
+        await CommandLineRunner.RunAsync(_data.Path, "user", "add", "--email", "ops@momo.test", "--role", "Admin", "--password", "correct horse battery");
+
+        var locked = await CommandLineRunner.RunAsync(_data.Path, "user", "lock", "--email", "ops@momo.test");
+        string stampWhileLocked;
+        await using (var db = Open())
+        {
+            var user = await db.Users.SingleAsync(Ct);
+            Assert.True(user.LockoutEnd > DateTimeOffset.UtcNow.AddYears(100));
+            stampWhileLocked = user.SecurityStamp!;
+        }
+
+        var unlocked = await CommandLineRunner.RunAsync(_data.Path, "user", "unlock", "--email", "ops@momo.test");
+        var role = await CommandLineRunner.RunAsync(_data.Path, "user", "role", "--email", "ops@momo.test", "--role", "Viewer");
+        var nobody = await CommandLineRunner.RunAsync(_data.Path, "user", "lock", "--email", "nobody@momo.test");
+        var badRole = await CommandLineRunner.RunAsync(_data.Path, "user", "role", "--email", "ops@momo.test", "--role", "Root");
+
+        Assert.Equal([0, 0, 0, 1, 2], new[] { locked.ExitCode, unlocked.ExitCode, role.ExitCode, nobody.ExitCode, badRole.ExitCode });
+        Assert.Contains("now has the role Viewer", role.Output, StringComparison.Ordinal);
+        Assert.Contains("no user with the e-mail", nobody.Error, StringComparison.Ordinal);
+        await using var check = Open();
+        var stored = await check.Users.SingleAsync(Ct);
+        Assert.Null(stored.LockoutEnd);
+        Assert.NotEqual(stampWhileLocked, stored.SecurityStamp);
+        var roleName = await (from ur in check.UserRoles join r in check.Roles on ur.RoleId equals r.Id select r.Name).SingleAsync(Ct);
+        Assert.Equal("Viewer", roleName);
+        Assert.Equal(["user.create", "user.lock", "user.role", "user.unlock"],
+            (await check.AuditEntries.Select(a => a.Action).ToListAsync(Ct)).Order());
+    }
+
+    [Fact]
+    public async Task Intake_purge_deletes_old_intake_records_and_their_proofs_but_never_a_payments_proof()
+    {
+        await CommandLineRunner.RunAsync(_data.Path, "seed");
+        var old = DateTime.UtcNow.AddDays(-91);
+        await using (var db = Open())
+        {
+            foreach (var key in new[] { "old-intake", "new-intake", "payment-proof" })
+            {
+                db.RequestProofs.Add(new MoMo.Portal.Ingestion.RequestProof
+                {
+                    Key = key, ReceivedAtUtc = key == "new-intake" ? DateTime.UtcNow : old, Method = "POST", Path = "/", HeadersJson = "{}",
+                    Body = [1, 2, 3], BodySha256 = new string('0', 64),
+                });
+            }
+
+            db.IntakeRecords.Add(MoMo.Portal.Ingestion.IntakeRecord.Create(old, "b", MoMo.Portal.Ingestion.IntakeOutcome.Rejected, 400, "bad", null, 3, null, "old-intake"));
+            db.IntakeRecords.Add(MoMo.Portal.Ingestion.IntakeRecord.Create(old, "x", MoMo.Portal.Ingestion.IntakeOutcome.Rejected, 401, "no key", "203.0.113.9", 60_000, null, null));
+            db.IntakeRecords.Add(MoMo.Portal.Ingestion.IntakeRecord.Create(DateTime.UtcNow, "b", MoMo.Portal.Ingestion.IntakeOutcome.Rejected, 400, "bad", null, 3, null, "new-intake"));
+            // A repeat's record points at the payment it was answered with; the payment's own proof is not the record's.
+            var payment = Payment.Receive("africa_bank", "payer1", "partner1", 100, "USD", null, null, "fp", "payment-proof", old);
+            db.Payments.Add(payment);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var run = await CommandLineRunner.RunAsync(_data.Path, "intake", "purge");
+        var again = await CommandLineRunner.RunAsync(_data.Path, "intake", "purge");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("intake records deleted: 2", run.Output, StringComparison.Ordinal);
+        Assert.Contains("proofs deleted: 1", run.Output, StringComparison.Ordinal);
+        Assert.Contains("intake records deleted: 0", again.Output, StringComparison.Ordinal);
+        await using var check = Open();
+        Assert.Equal(["new-intake", "payment-proof"], await check.RequestProofs.OrderBy(p => p.Key).Select(p => p.Key).ToListAsync(Ct));
+        Assert.Equal("new-intake", (await check.IntakeRecords.SingleAsync(Ct)).ProofKey);
+        Assert.Equal(1, await check.Payments.CountAsync(Ct));
+    }
+
     private PortalDbContext Open() => _data.OpenDatabase();
 
     public void Dispose()

@@ -172,6 +172,39 @@ public abstract class HostileClientTests(DatabaseProvider provider)
         Assert.False(await db.Payments.AnyAsync(p => p.BankReference == "POISON", Ct));
     }
 
+    [Fact]
+    public async Task The_retention_purge_forgets_old_refusals_and_repeats_and_keeps_every_payment_and_its_proof()
+    {
+        await using var portal = await PortalFactory.On(provider).With("Intake:Retention", "1.00:00:00").StartOnKestrelAsync();
+        using var client = portal.CreateClient();
+        var body = BankRequests.Body(transactionId: "KEEP-1");
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(BankRequests.Post(body, portal.BankApiKey), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(BankRequests.Post(body, portal.BankApiKey), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(BankRequests.Post("{}", portal.BankApiKey), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(BankRequests.Post(body, null), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(
+            BankRequests.Post(BankRequests.Body(transactionId: "KEEP-2"), portal.BankApiKey), Ct)).StatusCode);
+        // Everything so far is two days old; then one refusal of today.
+        await using (var db = portal.CreateDbContext())
+        {
+            var twoDaysAgo = DateTime.UtcNow.AddDays(-2);
+            await db.IntakeRecords.ExecuteUpdateAsync(s => s.SetProperty(r => r.ReceivedAtUtc, twoDaysAgo), Ct);
+            await db.Payments.ExecuteUpdateAsync(s => s.SetProperty(p => p.ReceivedAtUtc, twoDaysAgo), Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(BankRequests.Post("[]", portal.BankApiKey), Ct)).StatusCode);
+
+        var purged = await portal.Services.GetRequiredService<MoMo.Portal.Ingestion.IntakeRetention>().PurgeAsync(Ct);
+
+        Assert.Equal(new MoMo.Portal.Ingestion.PurgeResult(3, 2), purged);
+        await using var check = portal.CreateDbContext();
+        var payments = await check.Payments.ToListAsync(Ct);
+        Assert.Equal(2, payments.Count);
+        Assert.All(payments, p => Assert.True(check.RequestProofs.Any(proof => proof.Key == p.ProofKey)));
+        Assert.Equal(400, (await check.IntakeRecords.SingleAsync(Ct)).StatusCode);
+        Assert.Equal(3, await check.RequestProofs.CountAsync(Ct));
+    }
+
     private static async Task<(int Payments, int Proofs, int Intake)> CountsAsync(PortalFactory portal)
     {
         await using var db = portal.CreateDbContext();

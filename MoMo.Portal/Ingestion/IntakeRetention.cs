@@ -7,8 +7,9 @@ namespace MoMo.Portal.Ingestion;
 
 /// <summary>
 /// Forgets what the bank API refused or answered as a repeat once it is older than <see cref="IntakeOptions.Retention"/>:
-/// the intake records and the proofs kept with them. A payment's proof is never touched: a proof belongs either to
-/// one payment or to one intake record (each request is kept once), and only the latter are deleted here.
+/// the intake records and the proofs kept with them. A payment's proof is never touched: every request gets a proof of
+/// its own, kept either with the payment it created or with its intake record (a repeat's record points at the earlier
+/// payment, never at that payment's proof), and only the latter are deleted here — by key, without scanning payments.
 /// </summary>
 public sealed partial class IntakeRetention(
     IDbContextFactory<PortalDbContext> dbFactory, IOptions<IntakeOptions> options, TimeProvider clock, ILogger<IntakeRetention> logger)
@@ -33,9 +34,7 @@ public sealed partial class IntakeRetention(
             var ids = old.Select(r => r.Id).ToList();
             var proofKeys = old.Select(r => r.ProofKey).OfType<string>().ToList();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var proofs = await db.RequestProofs
-                .Where(p => proofKeys.Contains(p.Key) && !db.Payments.Any(payment => payment.ProofKey == p.Key))
-                .ExecuteDeleteAsync(cancellationToken);
+            var proofs = await db.RequestProofs.Where(p => proofKeys.Contains(p.Key)).ExecuteDeleteAsync(cancellationToken);
             var records = await db.IntakeRecords.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             total += new PurgeResult(records, proofs);
