@@ -80,6 +80,7 @@ public static class PortalApp
         // and address as the trusted proxy reported them.
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseTwoFactorRequirement();
         app.UseAntiforgery();
 
         app.MapOpenApi().AllowAnonymous();

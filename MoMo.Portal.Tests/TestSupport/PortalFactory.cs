@@ -28,6 +28,8 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Most tests look at ingestion alone; router tests turn the background router on.
         ["Routing:RunBackgroundJobs"] = "false",
         ["Routing:AllowPrivateNetworks"] = "true",
+        // Admins must set up a second factor by default; the tests of that requirement turn it on again.
+        ["MoMo:RequireTwoFactor:0"] = "none",
         // Every test's requests come from one address; tests of the limits set their own.
         ["Intake:FailuresPerMinutePerAddress"] = "1000000",
         // Keep test output to what matters; failures still show warnings and errors.

@@ -24,6 +24,8 @@ public sealed class PortalProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
+            // The scale-out tests sign an Admin in without a second factor.
+            ["MoMo__RequireTwoFactor__0"] = "none",
             // The load and scale-out tests send one bank's payments as fast as the machine allows.
             ["Intake__RequestsPerSecondPerBank"] = "1000000",
         };

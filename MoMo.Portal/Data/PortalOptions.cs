@@ -31,6 +31,16 @@ public sealed class PortalOptions
     public string? KeyProtectionCertificate { get; set; }
 
     /// <summary>
+    /// The roles whose users must sign in with a second factor (an authenticator app): such a user without one is sent
+    /// to set it up before any other page. Unset: Admin. <c>none</c> requires it of no role.
+    /// </summary>
+    public string[]? RequireTwoFactor { get; set; }
+
+    /// <summary>The roles <see cref="RequireTwoFactor"/> names, with its default applied.</summary>
+    public IReadOnlyList<string> RolesRequiringTwoFactor() =>
+        RequireTwoFactor is null or [] ? [Roles.Admin] : [.. RequireTwoFactor.Where(role => !role.Equals("none", StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>
     /// How long a sign-in lasts at most, however active the user is (the cookie also expires after 8 hours without
     /// use). After it, the user signs in again.
     /// </summary>
