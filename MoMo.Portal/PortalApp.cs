@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using MoMo.Portal.Banks;
 using MoMo.Portal.Components;
 using MoMo.Portal.Data;
@@ -27,6 +28,7 @@ public static class PortalApp
         builder.AddHealthEndpoints();
         builder.AddLoadBalancerSupport();
         builder.Services.AddSingleton<BankService>();
+        builder.Services.AddSingleton<WebhookSecretVault>();
         builder.Services.AddSingleton<PartnerService>();
         builder.Services.AddSingleton<PartnerTester>();
         builder.Services.AddSingleton<PayerService>();
@@ -42,6 +44,13 @@ public static class PortalApp
     public static async Task PrepareDatabaseAsync(this WebApplication app, TextWriter? console = null)
     {
         console ??= Console.Out;
+        var options = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value;
+        if (app.Environment.IsProduction() && options.AllowUnprotectedKeys && string.IsNullOrEmpty(options.KeyProtectionCertificate))
+        {
+            app.Logger.LogWarning("MoMo:AllowUnprotectedKeys is set: the data-protection keys, which encrypt webhook secrets and " +
+                                  "sign sign-in cookies, are stored in clear in the database. Set MoMo:KeyProtectionCertificate.");
+        }
+
         await app.Services.MigrateIfEnabledAsync();
 
         await SmtpStartupCheck.RunAsync(app.Services);

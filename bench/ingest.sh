@@ -41,7 +41,7 @@ trap 'kill "${SERVERS[@]}" 2>/dev/null || true' EXIT
 for i in $(seq 0 $((INSTANCES - 1))); do
   port=$((PORT + i))
   env MoMo__DataDirectory="$WORK/data" ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
-    Routing__RunBackgroundJobs=false Logging__LogLevel__Default=Warning Intake__RequestsPerSecondPerBank=1000000 \
+    Routing__RunBackgroundJobs=false Logging__LogLevel__Default=Warning Intake__RequestsPerSecondPerBank=1000000 MoMo__AllowUnprotectedKeys=true \
     ${DB_CS:+Database__Provider=Postgres "ConnectionStrings__MoMo=$DB_CS"} \
     dotnet "$WORK/portal/MoMo.Portal.dll" > "$WORK/server$i.log" 2>&1 &
   SERVERS+=($!)

@@ -41,7 +41,7 @@ PY
 while [ "$commits" -lt "${MIN_COMMITS:-100}" ] && [ "$round" -lt 20 ]; do
   round=$((round + 1))
   env MoMo__DataDirectory="$WORK/data" ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production \
-    Routing__RunBackgroundJobs=false Logging__LogLevel__Default=Warning Intake__RequestsPerSecondPerBank=1000000 dotnet "$WORK/portal/MoMo.Portal.dll" > "$WORK/server.log" 2>&1 &
+    Routing__RunBackgroundJobs=false Logging__LogLevel__Default=Warning Intake__RequestsPerSecondPerBank=1000000 MoMo__AllowUnprotectedKeys=true dotnet "$WORK/portal/MoMo.Portal.dll" > "$WORK/server.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
   RUN="wal$round-$RANDOM" API_KEY="$KEY" wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/bench/wrk/momo-post.lua" \

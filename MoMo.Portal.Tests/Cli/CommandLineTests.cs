@@ -164,7 +164,12 @@ public sealed partial class CommandLineTests : IDisposable
 
         await using var db = Open();
         Assert.Equal(["shop-1", "shop-2"], await db.Partners.OrderBy(p => p.AccountId).Select(p => p.AccountId).ToListAsync(Ct));
-        Assert.True(WebhookSecrets.IsValid((await db.Partners.SingleAsync(p => p.AccountId == "shop-1", Ct)).WebhookSecret));
+        // Printed once in clear, stored only encrypted.
+        var printed = Regex.Match(api.Output, @"whsec_[A-Za-z0-9+/=]+").Value;
+        var stored = (await db.Partners.SingleAsync(p => p.AccountId == "shop-1", Ct)).ProtectedWebhookSecret;
+        Assert.True(WebhookSecrets.IsValid(printed));
+        Assert.DoesNotContain(printed, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(WebhookSecrets.Prefix, stored, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -302,6 +307,7 @@ public sealed partial class CommandLineTests : IDisposable
         }
 
         start.Environment["MoMo__DataDirectory"] = _data.Path;
+        start.Environment["MoMo__AllowUnprotectedKeys"] = "true";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         using var process = Process.Start(start)!;

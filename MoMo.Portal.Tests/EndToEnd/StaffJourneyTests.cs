@@ -109,7 +109,8 @@ public sealed class StaffJourneyTests
 
         var webhook = Assert.Single(receiver.For("kiosk-7"));
         await using var db = session.Portal.CreateDbContext();
-        var secret = await db.Partners.Where(p => p.AccountId == "kiosk-7").Select(p => p.WebhookSecret).SingleAsync(Xunit.TestContext.Current.CancellationToken);
+        var secret = session.Portal.Services.GetRequiredService<MoMo.Portal.Partners.WebhookSecretVault>().Reveal(
+            await db.Partners.Where(p => p.AccountId == "kiosk-7").Select(p => p.ProtectedWebhookSecret).SingleAsync(Xunit.TestContext.Current.CancellationToken));
         Assert.True(WebhookDeliveryTests.SignatureIsValid(secret, webhook));
         Assert.Contains("\"amount\":\"75.50\"", webhook.Body, StringComparison.Ordinal);
     }

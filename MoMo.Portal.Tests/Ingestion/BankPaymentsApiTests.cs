@@ -46,6 +46,28 @@ public abstract class BankPaymentsApiTests(PortalFactory portal)
         Assert.DoesNotContain(portal.BankApiKey, proof.HeadersJson, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("X-Bank-Token")]
+    [InlineData("X-Client-Secret")]
+    [InlineData("Proxy-Authorization")]
+    [InlineData("X-Upstream-Auth-Id")]
+    [InlineData("Cookie")]
+    public async Task Credential_looking_headers_are_redacted_in_the_proof(string header)
+    {
+        using var request = BankRequests.Post(BankRequests.Body(), portal.BankApiKey);
+        request.Headers.TryAddWithoutValidation(header, "s3cr3t-value-9f8e7d");
+
+        var response = await _client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await using var db = portal.CreateDbContext();
+        var id = (await response.JsonAsync()).GetProperty("id").GetInt64();
+        var proofKey = (await db.Payments.SingleAsync(p => p.Id == id, Ct)).ProofKey;
+        var headers = (await db.RequestProofs.SingleAsync(p => p.Key == proofKey, Ct)).HeadersJson;
+        Assert.DoesNotContain("s3cr3t-value-9f8e7d", headers, StringComparison.Ordinal);
+        Assert.Contains($"\"{header}\":\"[redacted]\"", headers, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Original_africa_bank_route_accepts_the_original_body()
     {

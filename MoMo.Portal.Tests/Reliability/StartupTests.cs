@@ -38,6 +38,18 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task Production_refuses_to_start_with_data_protection_keys_in_clear_unless_told_to()
+    {
+        await using var portal = new PortalProcess(_data.Path, new Dictionary<string, string> { ["MoMo:AllowUnprotectedKeys"] = "false" });
+
+        var (exitCode, error) = await portal.RunToExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("MoMo:KeyProtectionCertificate is not set", error, StringComparison.Ordinal);
+        Assert.Contains("MoMo:AllowUnprotectedKeys=true", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_email_partner_without_an_smtp_server_is_reported_at_start()
     {
         await using var portal = new PortalProcess(_data.Path);

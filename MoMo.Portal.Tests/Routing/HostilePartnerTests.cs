@@ -97,6 +97,26 @@ public abstract class HostilePartnerTests(DatabaseProvider provider) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_secret_stored_in_clear_by_an_earlier_version_is_encrypted_by_the_migration_and_still_signs()
+    {
+        const string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        await _portal.AddWebhookPartnerAsync("legacy", _receiver.Url("legacy"));
+        await _portal.ExecuteSqlAsync($"UPDATE \"Partners\" SET \"WebhookSecret\" = '{secret}' WHERE \"AccountId\" = 'legacy'");
+
+        await _portal.Services.MigrateDatabaseAsync(Ct);
+
+        await using (var db = _portal.CreateDbContext())
+        {
+            var stored = await db.Partners.Where(p => p.AccountId == "legacy").Select(p => p.ProtectedWebhookSecret).SingleAsync(Ct);
+            Assert.DoesNotContain("whsec_", stored, StringComparison.Ordinal);
+        }
+
+        await _portal.PostPaymentAsync("legacy");
+        await Router.RunPassAsync(Ct);
+        Assert.True(WebhookDeliveryTests.SignatureIsValid(secret, Assert.Single(_receiver.For("legacy"))));
+    }
+
+    [Fact]
     public async Task Plain_http_webhooks_are_refused_where_they_are_not_allowed_and_nothing_is_sent()
     {
         await using var portal = PortalFactory.On(provider).With("Routing:AllowPlainHttp", "false");

@@ -16,7 +16,12 @@ public static class CommandLineRunner
             EnvironmentName = environment,
             ApplicationName = typeof(Program).Assembly.GetName().Name,
         });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MoMo:DataDirectory"] = dataDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MoMo:DataDirectory"] = dataDirectory,
+            // A throw-away database needs no certificate for its keys, in Production too (StartupTests checks the refusal).
+            ["MoMo:AllowUnprotectedKeys"] = "true",
+        });
         builder.AddPortal();
         builder.Logging.ClearProviders();
         return builder.Build();

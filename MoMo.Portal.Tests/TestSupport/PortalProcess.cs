@@ -24,6 +24,10 @@ public sealed class PortalProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
+            // The tests' partners are plain-http receivers on loopback.
+            ["Routing__AllowPlainHttp"] = "true",
+            // A throw-away database needs no certificate for its data-protection keys; StartupTests checks the refusal.
+            ["MoMo__AllowUnprotectedKeys"] = "true",
             // The scale-out tests sign an Admin in without a second factor.
             ["MoMo__RequireTwoFactor__0"] = "none",
             // The load and scale-out tests send one bank's payments as fast as the machine allows.

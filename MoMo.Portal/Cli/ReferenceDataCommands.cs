@@ -96,14 +96,14 @@ internal static class ReferenceDataCommands
             var result = await context.Services.GetRequiredService<PartnerService>().CreateAsync(
                 parsed.GetRequiredValue(accountId), parsed.GetRequiredValue(name), parsed.GetRequiredValue(notify),
                 parsed.GetRequiredValue(contact), parsed.GetValue(secret), context.Actor, cancellationToken);
-            if (result.Value is not { } partner)
+            if (result.Value is not var (partner, webhookSecret))
             {
                 return context.Fail(result.Errors);
             }
 
             context.Output.WriteLine($"Added partner {partner.AccountId} ({partner.Name}), notified by " +
                                      $"{partner.NotifyMethod.ToString().ToLowerInvariant()} at {partner.ContactPath}.");
-            context.Output.WriteLine($"Webhook secret: {partner.WebhookSecret}");
+            context.Output.WriteLine($"Webhook secret: {webhookSecret}");
             return PortalCommandLine.Success;
         });
         return Group("partner", "Manage partners (merchants).", add);

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MoMo.Portal.Data.Postgres;
 using MoMo.Portal.Data.Sqlite;
+using MoMo.Portal.Partners;
 
 namespace MoMo.Portal.Data;
 
@@ -39,6 +40,15 @@ public static class DataExtensions
         if (options.KeyProtectionCertificate is { Length: > 0 } certificate)
         {
             dataProtection.ProtectKeysWithCertificate(LoadCertificate(certificate, options.KeyProtectionCertificatePassword));
+        }
+        else if (builder.Environment.IsProduction() && !options.AllowUnprotectedKeys)
+        {
+            // The keys encrypt the webhook secrets and sign the sign-in cookies: in clear beside the data they protect,
+            // a copy of the database would be enough to forge a session or sign as MoMo Portal.
+            throw new StartupException(
+                $"{PortalOptions.Section}:KeyProtectionCertificate is not set, so the data-protection keys (which encrypt webhook " +
+                "secrets and sign sign-in cookies) would be stored in clear in the database. Set it to a .pfx file kept outside " +
+                $"the database (docs/DEPLOYMENT.md), or set {PortalOptions.Section}:AllowUnprotectedKeys=true to run without it on purpose.");
         }
 
         return builder;
@@ -104,6 +114,8 @@ public static class DataExtensions
             }
 
             await db.Database.MigrateAsync(cancellationToken);
+            // Data the schema change cannot convert itself: webhook secrets written in clear by earlier versions.
+            await services.GetRequiredService<WebhookSecretVault>().ProtectStoredAsync(factory, cancellationToken);
         }
         // EF Core wraps an error it deems transient (a refused connection) in an InvalidOperationException.
         catch (Exception exception) when ((exception as DbException ?? exception.InnerException as DbException) is { } error)

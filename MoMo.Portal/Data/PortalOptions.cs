@@ -46,6 +46,12 @@ public sealed class PortalOptions
     /// </summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// Run in Production without <see cref="KeyProtectionCertificate"/>, on purpose (a warning is logged at every start).
+    /// Without it, Production refuses to start unprotected.
+    /// </summary>
+    public bool AllowUnprotectedKeys { get; set; }
+
     /// <summary>The password of <see cref="KeyProtectionCertificate"/>, if it has one.</summary>
     public string? KeyProtectionCertificatePassword { get; set; }
 }

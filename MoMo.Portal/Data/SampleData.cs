@@ -39,10 +39,10 @@ public static class SampleData
                      ("partner2", "Partner Two", NotifyMethod.Email, "partner2@example.com"),
                  })
         {
-            if ((await partners.CreateAsync(id, name, method, contact, null, Actor, cancellationToken)).Value is { } partner)
+            if ((await partners.CreateAsync(id, name, method, contact, null, Actor, cancellationToken)).Value is var (partner, secret))
             {
                 Report($"partner {partner.AccountId}  {partner.NotifyMethod.ToString().ToLowerInvariant()} {partner.ContactPath}" +
-                       (partner.NotifyMethod == NotifyMethod.Api ? $"  webhook secret: {partner.WebhookSecret}" : ""));
+                       (partner.NotifyMethod == NotifyMethod.Api ? $"  webhook secret: {secret}" : ""));
             }
         }
 

@@ -80,6 +80,12 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 batch.Add(pending);
             }
 
+            // Several loops wake for one payment on PostgreSQL; those that find nothing have nothing to write.
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
             await WriteBatchAsync(batch);
             batch.Clear();
         }
@@ -163,8 +169,11 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            LogPaymentFailed(exception, batch[0].Submission.BankCode);
-            batch[0].Completion.TrySetResult(new WriteOutcome.Failed(exception));
+            foreach (var pending in batch)
+            {
+                LogPaymentFailed(exception, pending.Submission.BankCode);
+                pending.Completion.TrySetResult(new WriteOutcome.Failed(exception));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Data;
+using MoMo.Portal.Partners;
 
 namespace MoMo.Portal.Notifiers;
 
@@ -17,13 +18,14 @@ internal static partial class DevelopmentWebhookReceiver
         }
 
         app.MapPost("/dev/webhooks/{accountId}", async (string accountId, HttpRequest request,
-            IDbContextFactory<PortalDbContext> dbFactory, ILoggerFactory loggers) =>
+            IDbContextFactory<PortalDbContext> dbFactory, WebhookSecretVault secrets, ILoggerFactory loggers) =>
         {
             var logger = loggers.CreateLogger(typeof(DevelopmentWebhookReceiver));
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
             await using var db = await dbFactory.CreateDbContextAsync();
-            var secret = await db.Partners.Where(p => p.AccountId == accountId).Select(p => p.WebhookSecret).SingleOrDefaultAsync();
+            var stored = await db.Partners.Where(p => p.AccountId == accountId).Select(p => p.ProtectedWebhookSecret).SingleOrDefaultAsync();
+            var secret = stored is null ? null : secrets.Reveal(stored);
             var id = request.Headers["webhook-id"].ToString();
             var valid = secret is not null
                         && long.TryParse(request.Headers["webhook-timestamp"], out var timestamp)

@@ -26,9 +26,10 @@ public sealed record PaymentNotice(
     /// <summary>The amount as a plain decimal with the currency's decimals, e.g. "55.10".</summary>
     public string Amount => Money.Format(AmountMinor, Currency);
 
-    public static PaymentNotice For(Payment payment, Partner partner) => new(
+    /// <summary>The notice of <paramref name="payment"/> for <paramref name="partner"/>, signed with <paramref name="webhookSecret"/> (in clear).</summary>
+    public static PaymentNotice For(Payment payment, Partner partner, string webhookSecret) => new(
         payment.DeliveryId, payment.Id, payment.PayerId, partner.AccountId, partner.Name, partner.NotifyMethod,
-        partner.ContactPath, partner.WebhookSecret, payment.AmountMinor, payment.Currency, payment.BankCode,
+        partner.ContactPath, webhookSecret, payment.AmountMinor, payment.Currency, payment.BankCode,
         payment.BankReference, payment.BankDateUtc, payment.ReceivedAtUtc);
 }
 

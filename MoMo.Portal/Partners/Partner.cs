@@ -15,8 +15,11 @@ public sealed class Partner
     /// <summary>The webhook URL (<see cref="NotifyMethod.Api"/>) or e-mail address (<see cref="NotifyMethod.Email"/>).</summary>
     public required string ContactPath { get; set; }
 
-    /// <summary>The Standard Webhooks signing secret, <c>whsec_</c> + base64 of 24 or more random bytes.</summary>
-    public required string WebhookSecret { get; set; }
+    /// <summary>
+    /// The Standard Webhooks signing secret (<c>whsec_</c> + base64 of 24 or more random bytes), as stored: encrypted by
+    /// <see cref="WebhookSecretVault"/>, never in clear.
+    /// </summary>
+    public required string ProtectedWebhookSecret { get; set; }
 
     public bool IsActive { get; set; } = true;
 }

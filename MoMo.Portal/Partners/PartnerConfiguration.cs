@@ -12,7 +12,8 @@ internal sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
         partner.Property(p => p.Name).HasMaxLength(Partner.MaxNameLength);
         partner.Property(p => p.NotifyMethod).HasConversion<string>().HasMaxLength(16);
         partner.Property(p => p.ContactPath).HasMaxLength(Partner.MaxContactPathLength);
-        partner.Property(p => p.WebhookSecret).HasMaxLength(128);
+        // The column keeps its first name; the data-protection payload of a secret is a few hundred characters.
+        partner.Property(p => p.ProtectedWebhookSecret).HasColumnName("WebhookSecret").HasMaxLength(1024);
         partner.HasIndex(p => p.Name);
     }
 }

@@ -8,7 +8,7 @@ public static class PartnerRules
 {
     /// <summary>Every problem with the given values, keyed by field name; empty when they are all valid.</summary>
     public static Dictionary<string, string> Validate(
-        string accountId, string name, NotifyMethod method, string contactPath, string webhookSecret)
+        string accountId, string name, NotifyMethod method, string contactPath, string? webhookSecret)
     {
         var errors = new Dictionary<string, string>();
         if (Identifiers.Check(accountId, Partner.MaxAccountIdLength) is { } idError)
@@ -26,7 +26,8 @@ public static class PartnerRules
             errors["ContactPath"] = contactError;
         }
 
-        if (!WebhookSecrets.IsValid(webhookSecret))
+        // Null when the secret is not being set (an edit of the other fields).
+        if (webhookSecret is not null && !WebhookSecrets.IsValid(webhookSecret))
         {
             errors["WebhookSecret"] = "The secret must be 'whsec_' followed by the base64 of at least 24 random bytes.";
         }

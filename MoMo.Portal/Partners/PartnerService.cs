@@ -5,10 +5,10 @@ using MoMo.Portal.Data;
 namespace MoMo.Portal.Partners;
 
 /// <summary>Registers and changes partners.</summary>
-public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory, WebhookSecretVault secrets, TimeProvider clock)
 {
-    /// <summary>Adds a partner; the webhook secret is generated when not given.</summary>
-    public async Task<ChangeResult<Partner>> CreateAsync(
+    /// <summary>Adds a partner; the webhook secret is generated when not given, and returned in clear this once.</summary>
+    public async Task<ChangeResult<NewPartner>> CreateAsync(
         string accountId, string name, NotifyMethod method, string contactPath, string? webhookSecret, string actor,
         CancellationToken cancellationToken)
     {
@@ -16,13 +16,13 @@ public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory,
         var errors = PartnerRules.Validate(accountId, name, method, contactPath, webhookSecret);
         if (errors.Count > 0)
         {
-            return ChangeResult<Partner>.Failure(errors);
+            return ChangeResult<NewPartner>.Failure(errors);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Partners.AnyAsync(p => p.AccountId == accountId, cancellationToken))
         {
-            return ChangeResult<Partner>.Failure("AccountId", $"A partner with the account id '{accountId}' already exists.");
+            return ChangeResult<NewPartner>.Failure("AccountId", $"A partner with the account id '{accountId}' already exists.");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -32,14 +32,14 @@ public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory,
             Name = name,
             NotifyMethod = method,
             ContactPath = contactPath,
-            WebhookSecret = webhookSecret,
+            ProtectedWebhookSecret = secrets.Protect(webhookSecret),
             CreatedAtUtc = now,
         };
         db.Partners.Add(partner);
         db.AuditEntries.Add(AuditEntry.Record(actor, "partner.create", "Partner", accountId, null,
             new { partner.AccountId, partner.Name, partner.NotifyMethod, partner.ContactPath, partner.IsActive }, now));
         await db.SaveChangesAsync(cancellationToken);
-        return ChangeResult<Partner>.Success(partner);
+        return ChangeResult<NewPartner>.Success(new NewPartner(partner, webhookSecret));
     }
 
     /// <summary>Changes a partner's name, channel, contact and whether it receives payments (held while disabled).</summary>
@@ -54,7 +54,7 @@ public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory,
             return ChangeResult<Partner>.Failure("AccountId", $"There is no partner '{accountId}'.");
         }
 
-        var errors = PartnerRules.Validate(accountId, name, method, contactPath, partner.WebhookSecret);
+        var errors = PartnerRules.Validate(accountId, name, method, contactPath, webhookSecret: null);
         if (errors.Count > 0)
         {
             return ChangeResult<Partner>.Failure(errors);
@@ -82,24 +82,29 @@ public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory,
             return null;
         }
 
-        partner.WebhookSecret = WebhookSecrets.Generate();
+        var secret = WebhookSecrets.Generate();
+        partner.ProtectedWebhookSecret = secrets.Protect(secret);
         // The audit log says that the secret changed, never what it is.
         db.AuditEntries.Add(AuditEntry.Record(actor, "partner.secret.rotate", "Partner", accountId, null, null, clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(cancellationToken);
-        return partner.WebhookSecret;
+        return secret;
     }
 
     /// <summary>The webhook secret, for an Admin to hand to the partner; each reveal is audited.</summary>
     public async Task<string?> RevealSecretAsync(string accountId, string actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var secret = await db.Partners.Where(p => p.AccountId == accountId).Select(p => p.WebhookSecret).SingleOrDefaultAsync(cancellationToken);
-        if (secret is not null)
+        var stored = await db.Partners.Where(p => p.AccountId == accountId).Select(p => p.ProtectedWebhookSecret).SingleOrDefaultAsync(cancellationToken);
+        if (stored is null)
         {
-            db.AuditEntries.Add(AuditEntry.Record(actor, "partner.secret.reveal", "Partner", accountId, null, null, clock.GetUtcNow().UtcDateTime));
-            await db.SaveChangesAsync(cancellationToken);
+            return null;
         }
 
-        return secret;
+        db.AuditEntries.Add(AuditEntry.Record(actor, "partner.secret.reveal", "Partner", accountId, null, null, clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        return secrets.Reveal(stored);
     }
 }
+
+/// <summary>A partner just created, with its webhook secret in clear (stored only encrypted).</summary>
+public sealed record NewPartner(Partner Partner, string WebhookSecret);

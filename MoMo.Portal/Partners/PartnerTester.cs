@@ -7,7 +7,7 @@ namespace MoMo.Portal.Partners;
 
 /// <summary>"Send test": a signed test webhook or e-mail, through the same notifier real payments use.</summary>
 public sealed class PartnerTester(
-    IDbContextFactory<PortalDbContext> dbFactory, IEnumerable<IPartnerNotifier> notifiers, TimeProvider clock)
+    IDbContextFactory<PortalDbContext> dbFactory, IEnumerable<IPartnerNotifier> notifiers, WebhookSecretVault secrets, TimeProvider clock)
 {
     public const string TestEventType = "payment.test";
 
@@ -23,7 +23,7 @@ public sealed class PartnerTester(
         var now = clock.GetUtcNow().UtcDateTime;
         // Payment id 0 and the type payment.test tell the partner's code this is not money.
         var notice = new PaymentNotice("msg_test_" + Guid.CreateVersion7().ToString("N"), 0, "test-payer", partner.AccountId,
-            partner.Name, partner.NotifyMethod, partner.ContactPath, partner.WebhookSecret, 100, "USD", "momo_test", null,
+            partner.Name, partner.NotifyMethod, partner.ContactPath, secrets.Reveal(partner.ProtectedWebhookSecret), 100, "USD", "momo_test", null,
             now, now, TestEventType);
         var result = await notifiers.Single(n => n.Method == partner.NotifyMethod).SendAsync(notice, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(actor, "partner.test", "Partner", accountId, null,

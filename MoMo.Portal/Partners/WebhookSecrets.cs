@@ -5,7 +5,7 @@ namespace MoMo.Portal.Partners;
 /// <summary>Standard Webhooks signing secrets: <c>whsec_</c> + base64 of the HMAC key.</summary>
 public static class WebhookSecrets
 {
-    private const string Prefix = "whsec_";
+    public const string Prefix = "whsec_";
 
     /// <summary>The specification asks for keys of 24 to 64 bytes.</summary>
     private const int MinKeyBytes = 24;

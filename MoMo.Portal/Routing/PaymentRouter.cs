@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MoMo.Portal.Data;
 using MoMo.Portal.Data.Postgres;
 using MoMo.Portal.Notifiers;
+using MoMo.Portal.Partners;
 using MoMo.Portal.Payments;
 
 namespace MoMo.Portal.Routing;
@@ -17,6 +18,7 @@ namespace MoMo.Portal.Routing;
 public sealed partial class PaymentRouter(
     IDbContextFactory<PortalDbContext> dbFactory,
     IEnumerable<IPartnerNotifier> notifiers,
+    WebhookSecretVault secrets,
     DeliveryLanes lanes,
     IOptions<RoutingOptions> options,
     TimeProvider clock,
@@ -216,7 +218,8 @@ public sealed partial class PaymentRouter(
             NotificationResult result;
             try
             {
-                result = await _notifiers[partner.NotifyMethod].SendAsync(PaymentNotice.For(payment, partner), cancellationToken);
+                result = await _notifiers[partner.NotifyMethod].SendAsync(
+                    PaymentNotice.For(payment, partner, secrets.Reveal(partner.ProtectedWebhookSecret)), cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

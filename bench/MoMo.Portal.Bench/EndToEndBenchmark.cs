@@ -29,7 +29,10 @@ internal static class EndToEndBenchmark
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["MoMo:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"momo-bench-e2e-{Guid.NewGuid():N}");
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        // A throw-away benchmark database needs no certificate for its data-protection keys.
+        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
         builder.Configuration["Routing:AllowPrivateNetworks"] = "true";
+        builder.Configuration["Routing:AllowPlainHttp"] = "true";
         builder.AddPortal();
         await using var app = builder.Build();
         await app.PrepareDatabaseAsync(TextWriter.Null);

@@ -17,6 +17,8 @@ internal static class IngestSeed
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration["MoMo:DataDirectory"] = options.Get("data", "bench-data");
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        // A throw-away benchmark database needs no certificate for its data-protection keys.
+        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
         options.UseDatabase(builder.Configuration);
         builder.AddPortal();
         await using var app = builder.Build();

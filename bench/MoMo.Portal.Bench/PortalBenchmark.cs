@@ -28,6 +28,8 @@ internal static class PortalBenchmark
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration["MoMo:DataDirectory"] = directory;
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        // A throw-away benchmark database needs no certificate for its data-protection keys.
+        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
         builder.AddPortal();
         await using var app = builder.Build();
         await app.Services.MigrateDatabaseAsync();

@@ -32,7 +32,10 @@ internal static class RoutingBenchmark
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration["MoMo:DataDirectory"] = directory;
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        // A throw-away benchmark database needs no certificate for its data-protection keys.
+        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
         builder.Configuration["Routing:AllowPrivateNetworks"] = "true";
+        builder.Configuration["Routing:AllowPlainHttp"] = "true";
         builder.Configuration["Routing:RunBackgroundJobs"] = "false";
         builder.Configuration["Routing:DeliveryTimeout"] = "00:00:05";
         options.UseDatabase(builder.Configuration);

@@ -468,10 +468,11 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<string>("WebhookSecret")
+                    b.Property<string>("ProtectedWebhookSecret")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("WebhookSecret");
 
                     b.HasKey("AccountId");
 

@@ -453,10 +453,11 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("WebhookSecret")
+                    b.Property<string>("ProtectedWebhookSecret")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("WebhookSecret");
 
                     b.HasKey("AccountId");
 
