@@ -1,14 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Primitives;
-using MoMo.Portal.Components.Account.Pages;
-using MoMo.Portal.Components.Account.Pages.Manage;
 using MoMo.Portal.Data;
 
 namespace Microsoft.AspNetCore.Routing;
