@@ -30,6 +30,12 @@ public sealed class StaffJourneyTests
             await BrowserSession.GoToAsync(page, path);
         }
 
+        // The Hangfire dashboard is served under the same Content-Security-Policy: its graphs draw and it polls its statistics.
+        var poll = page.WaitForResponseAsync(response => response.Url.Contains("/hangfire/stats", StringComparison.Ordinal));
+        await page.GotoAsync("/hangfire");
+        await Assertions.Expect(page.Locator("#realtimeGraph canvas, .realtime-graph canvas, canvas").First).ToBeVisibleAsync();
+        Assert.True((await poll).Ok);
+
         Assert.Empty(session.ConsoleErrors);
     }
 
@@ -163,6 +169,7 @@ public sealed class StaffJourneyTests
         await Assertions.Expect(page.GetByLabel($"Edit {PortalFactory.PartnerId}")).ToHaveCountAsync(0);
 
         await page.GotoAsync("/hangfire");
+        await BrowserSession.ScreenshotAsync(page, "hangfire-debug");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("AccessDenied"));
     }
 
