@@ -106,7 +106,7 @@ public sealed class PortalProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("The portal did not start within 30 s.");
+        throw new TimeoutException($"The portal did not start within 30 s. Its last output:\n{string.Join("\n", _lastLines)}");
     }
 
     /// <summary>The web app's resident memory now, in MB (Linux).</summary>
@@ -126,14 +126,29 @@ public sealed class PortalProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads the child's output so a full pipe can never block it.</summary>
-    private static void Drain(Process process)
+    /// <summary>Reads the child's output so a full pipe can never block it, keeping the last lines for a failure's message.</summary>
+    private void Drain(Process process)
     {
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        void Keep(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            _lastLines.Enqueue(line);
+            while (_lastLines.Count > 30 && _lastLines.TryDequeue(out _))
+            {
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lastLines = new();
 
     private ProcessStartInfo Start(string[] args)
     {
