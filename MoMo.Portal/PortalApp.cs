@@ -96,7 +96,6 @@ public static class PortalApp
         app.MapHealthEndpoints();
         app.MapControllers();
         app.UsePaymentRouting();
-        app.UseIntakeRetention();
         app.MapDevelopmentWebhookReceiver();
         app.MapPaymentExport();
         app.MapStaticAssets().AllowAnonymous();

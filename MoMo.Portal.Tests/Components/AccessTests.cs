@@ -90,6 +90,12 @@ public sealed class AccessTests(PortalFactory portal) : IClassFixture<PortalFact
         var asOperator = await SignIn.AsAsync(portal, "operator@momo.test", Password);
         var asAdmin = await SignIn.AsAsync(portal, "admin@momo.test", Password);
 
+        using (var connection = portal.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection())
+        {
+            await PortalFactory.WaitUntilAsync(() => Task.FromResult(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection)
+                .Any(j => j.Id == MoMo.Portal.Routing.RoutePaymentsJob.Id)), "the recurring job is registered");
+        }
+
         var operatorPage = await asOperator.GetStringAsync("/hangfire/recurring", Ct);
         var adminPage = await asAdmin.GetStringAsync("/hangfire/recurring", Ct);
 

@@ -157,7 +157,10 @@ public abstract class RoutingBehaviourTests(DatabaseProvider provider)
             Assert.Contains("/Account/Login", location.ToString(), StringComparison.Ordinal);
         }
 
+        // Registered just after the start, off the start path (RecurringJobsRegistrar).
         using var connection = portal.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        await PortalFactory.WaitUntilAsync(() => Task.FromResult(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection)
+            .Any(j => j.Id == MoMo.Portal.Ingestion.PurgeIntakeJob.Id)), "the recurring jobs are registered");
         var job = Assert.Single(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == RoutePaymentsJob.Id);
         Assert.Equal("*/15 * * * * *", job.Cron);
     }

@@ -1,5 +1,5 @@
 using Hangfire;
-using Microsoft.Extensions.Options;
+using MoMo.Portal.Routing;
 
 namespace MoMo.Portal.Ingestion;
 
@@ -17,19 +17,13 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<IntakeLimits>();
         builder.Services.AddSingleton<IntakeRetention>();
         builder.Services.AddTransient<PurgeIntakeJob>();
+        var purgeCron = builder.Configuration.GetSection(IntakeOptions.Section).Get<IntakeOptions>()?.PurgeCron ?? new IntakeOptions().PurgeCron;
+        builder.Services.AddSingleton(new RecurringJobRegistration(PurgeIntakeJob.Id, jobs => jobs.AddOrUpdate<PurgeIntakeJob>(
+            PurgeIntakeJob.Id, job => job.RunAsync(CancellationToken.None), purgeCron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc })));
         builder.Services.AddSingleton<IProofStore, DatabaseProofStore>();
         builder.Services.AddSingleton<PaymentWriter>();
         builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddOpenApi(BankApiOpenApi.Configure);
         return builder;
-    }
-
-    /// <summary>The recurring job that purges intake records and their proofs past <see cref="IntakeOptions.Retention"/>.</summary>
-    public static WebApplication UseIntakeRetention(this WebApplication app)
-    {
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<PurgeIntakeJob>(PurgeIntakeJob.Id,
-            job => job.RunAsync(CancellationToken.None), app.Services.GetRequiredService<IOptions<IntakeOptions>>().Value.PurgeCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-        return app;
     }
 }

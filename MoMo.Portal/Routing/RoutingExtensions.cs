@@ -64,6 +64,10 @@ public static class RoutingExtensions
         builder.Services.AddSingleton<RouterSignal>();
         builder.Services.AddSingleton<PaymentRouter>();
         builder.Services.AddTransient<RoutePaymentsJob>();
+        builder.Services.AddHostedService<RecurringJobsRegistrar>();
+        var cron = builder.Configuration.GetSection(RoutingOptions.Section).Get<RoutingOptions>()?.Cron ?? new RoutingOptions().Cron;
+        builder.Services.AddSingleton(new RecurringJobRegistration(RoutePaymentsJob.Id, jobs => jobs.AddOrUpdate<RoutePaymentsJob>(
+            RoutePaymentsJob.Id, job => job.RunAsync(CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc })));
 
         // The storage is this app's own singleton: the UseXxxStorage() helpers would also set the process-wide
         // JobStorage.Current, which two apps in one process (the tests run many) would then share by accident.
@@ -94,13 +98,9 @@ public static class RoutingExtensions
         return builder;
     }
 
-    /// <summary>Registers the recurring job and maps the dashboard at /hangfire: Admins, and Operators read-only.</summary>
+    /// <summary>Maps the dashboard at /hangfire: Admins, and Operators read-only.</summary>
     public static WebApplication UsePaymentRouting(this WebApplication app)
     {
-        var cron = app.Services.GetRequiredService<IOptions<RoutingOptions>>().Value.Cron;
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<RoutePaymentsJob>(
-            RoutePaymentsJob.Id, job => job.RunAsync(CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             Authorization = [new StaffDashboardAuthorization()],

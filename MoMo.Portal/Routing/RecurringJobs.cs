@@ -1,0 +1,42 @@
+using Hangfire;
+using Hangfire.Storage;
+
+namespace MoMo.Portal.Routing;
+
+/// <summary>A recurring Hangfire job a feature wants registered (or updated) in the job storage.</summary>
+public sealed record RecurringJobRegistration(string Id, Action<IRecurringJobManager> Register);
+
+/// <summary>
+/// Registers every <see cref="RecurringJobRegistration"/> once the host has started, retrying while the storage is
+/// locked. Not on the start path: a process killed while Hangfire held its recurring-jobs lock leaves that lock until it
+/// expires (30 s on SQLite), and the next start must answer banks meanwhile, not wait for it.
+/// </summary>
+internal sealed partial class RecurringJobsRegistrar(
+    IEnumerable<RecurringJobRegistration> registrations, IRecurringJobManager manager, ILogger<RecurringJobsRegistrar> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var registration in registrations)
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    registration.Register(manager);
+                    break;
+                }
+                catch (DistributedLockTimeoutException exception)
+                {
+                    LogLocked(exception, registration.Id);
+                    await Task.Delay(s_retry, stoppingToken);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hangfire's storage is locked (a stopped process's lock not yet expired); registering {JobId} again shortly")]
+    private partial void LogLocked(Exception exception, string jobId);
+}
