@@ -16,10 +16,12 @@ public sealed class IntakeLimits : IDisposable
 
     private readonly PartitionedRateLimiter<string> _failures;
     private readonly PartitionedRateLimiter<string>? _banks;
+    private readonly TimeSpan _failureRefill;
 
     public IntakeLimits(IOptions<IntakeOptions> options)
     {
         var perMinute = options.Value.FailuresPerMinutePerAddress;
+        _failureRefill = TimeSpan.FromMinutes(1.0 / perMinute);
         _failures = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address,
             _ => Bucket(perMinute, perMinute / 600.0)));
 
@@ -31,11 +33,10 @@ public sealed class IntakeLimits : IDisposable
     }
 
     /// <summary>Null while <paramref name="address"/> may still try; otherwise how long it must wait. Costs nothing.</summary>
-    public TimeSpan? FailuresExhausted(IPAddress? address)
-    {
-        using var lease = _failures.AttemptAcquire(Key(address), 0);
-        return lease.IsAcquired ? null : RetryAfter(lease);
-    }
+    public TimeSpan? FailuresExhausted(IPAddress? address) =>
+        // Whole tokens only: the bucket refills continuously, and asking for zero permits would let an address in
+        // again as soon as a fraction of a token had come back.
+        _failures.GetStatistics(Key(address)) is { CurrentAvailablePermits: < 1 } ? _failureRefill : null;
 
     /// <summary>Counts one failed authentication from <paramref name="address"/>.</summary>
     public void CountFailure(IPAddress? address) => _failures.AttemptAcquire(Key(address)).Dispose();
