@@ -8,6 +8,7 @@ BENCH="$ROOT/bench/MoMo.Portal.Bench/bin/Release/net10.0/MoMo.Portal.Bench.dll"
 dotnet build "$ROOT/bench/MoMo.Portal.Bench/MoMo.Portal.Bench.csproj" -c Release -v q -nologo >/dev/null
 
 echo "## Ingestion"; bash "$ROOT/bench/ingest.sh"
+echo "## Anonymous flood"; bash "$ROOT/bench/flood.sh"
 echo; echo "## Routing"; dotnet "$BENCH" route --payments 100000; dotnet "$BENCH" route --payments 100000 --slow-ms 2000
 echo; echo "## End to end"; dotnet "$BENCH" e2e --rate 200 --seconds 20
 echo; echo "## Portal"; dotnet "$BENCH" portal --payments 1000000
