@@ -11,8 +11,6 @@ namespace MoMo.Portal.Deployment;
 /// </summary>
 public static partial class HttpsRequirement
 {
-    private static readonly string[] s_machineFacing = ["/api", "/africa_bank", "/health", "/openapi"];
-
     public static WebApplication UseHttpsRequirement(this WebApplication app)
     {
         if (!app.Environment.IsProduction())
@@ -25,7 +23,7 @@ public static partial class HttpsRequirement
         app.Use(async (context, next) =>
         {
             var request = context.Request;
-            if (request.IsHttps || s_machineFacing.Any(prefix => request.Path.StartsWithSegments(prefix)))
+            if (request.IsHttps || MachineRoutes.Contains(request.Path))
             {
                 await next();
                 return;

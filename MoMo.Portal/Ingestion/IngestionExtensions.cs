@@ -1,4 +1,4 @@
-using Hangfire;
+using Microsoft.Extensions.Options;
 using MoMo.Portal.Routing;
 
 namespace MoMo.Portal.Ingestion;
@@ -17,9 +17,8 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<IntakeLimits>();
         builder.Services.AddSingleton<IntakeRetention>();
         builder.Services.AddTransient<PurgeIntakeJob>();
-        var purgeCron = builder.Configuration.GetSection(IntakeOptions.Section).Get<IntakeOptions>()?.PurgeCron ?? new IntakeOptions().PurgeCron;
-        builder.Services.AddSingleton(new RecurringJobRegistration(PurgeIntakeJob.Id, jobs => jobs.AddOrUpdate<PurgeIntakeJob>(
-            PurgeIntakeJob.Id, job => job.RunAsync(CancellationToken.None), purgeCron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc })));
+        builder.Services.AddSingleton(RecurringJobRegistration.For<PurgeIntakeJob>(PurgeIntakeJob.Id,
+            job => job.RunAsync(CancellationToken.None), services => services.GetRequiredService<IOptions<IntakeOptions>>().Value.PurgeCron));
         builder.Services.AddSingleton<IProofStore, DatabaseProofStore>();
         builder.Services.AddSingleton<PaymentWriter>();
         builder.Services.AddSingleton<IngestionService>();

@@ -12,9 +12,7 @@ public static class OutboundAddressPolicy
     /// <summary>Connects to the first allowed address of the target; throws <see cref="OutboundAddressRefusedException"/> if none is.</summary>
     public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, bool allowPrivateNetworks, CancellationToken cancellationToken)
     {
-        var addresses = IPAddress.TryParse(endPoint.Host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
+        var addresses = await ResolveAsync(endPoint.Host, cancellationToken);
         var allowed = allowPrivateNetworks ? addresses : addresses.Where(IsPublic).ToArray();
         if (allowed.Length == 0)
         {
@@ -43,9 +41,7 @@ public static class OutboundAddressPolicy
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(host, cancellationToken);
+            addresses = await ResolveAsync(host, cancellationToken);
         }
         catch (SocketException)
         {
@@ -55,6 +51,10 @@ public static class OutboundAddressPolicy
 
         return addresses.Any(IsPublic) ? null : new OutboundAddressRefusedException(host, addresses);
     }
+
+    /// <summary>The addresses <paramref name="host"/> stands for: itself when it is a literal (brackets allowed), else DNS's answer.</summary>
+    private static async ValueTask<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
 
     /// <summary>False for loopback, private, shared, link-local (cloud metadata), multicast and reserved addresses.</summary>
     public static bool IsPublic(IPAddress address)

@@ -1,10 +1,16 @@
+using System.Linq.Expressions;
 using Hangfire;
 using Hangfire.Storage;
 
 namespace MoMo.Portal.Routing;
 
-/// <summary>A recurring Hangfire job a feature wants registered (or updated) in the job storage.</summary>
-public sealed record RecurringJobRegistration(string Id, Action<IRecurringJobManager> Register);
+/// <summary>A recurring Hangfire job a feature wants registered (or updated) in the job storage, on UTC.</summary>
+public sealed record RecurringJobRegistration(string Id, Action<IRecurringJobManager, IServiceProvider> Register)
+{
+    /// <summary>Runs <paramref name="run"/> on <typeparamref name="TJob"/> at the cron the app's options give.</summary>
+    public static RecurringJobRegistration For<TJob>(string id, Expression<Func<TJob, Task>> run, Func<IServiceProvider, string> cron) =>
+        new(id, (jobs, services) => jobs.AddOrUpdate(id, run, cron(services), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc }));
+}
 
 /// <summary>
 /// Registers every <see cref="RecurringJobRegistration"/> once the host has started, retrying while the storage is
@@ -12,7 +18,8 @@ public sealed record RecurringJobRegistration(string Id, Action<IRecurringJobMan
 /// expires (30 s on SQLite), and the next start must answer banks meanwhile, not wait for it.
 /// </summary>
 internal sealed partial class RecurringJobsRegistrar(
-    IEnumerable<RecurringJobRegistration> registrations, IRecurringJobManager manager, ILogger<RecurringJobsRegistrar> logger)
+    IEnumerable<RecurringJobRegistration> registrations, IRecurringJobManager manager, IServiceProvider services,
+    ILogger<RecurringJobsRegistrar> logger)
     : BackgroundService
 {
     private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(1);
@@ -25,7 +32,7 @@ internal sealed partial class RecurringJobsRegistrar(
             {
                 try
                 {
-                    registration.Register(manager);
+                    registration.Register(manager, services);
                     break;
                 }
                 catch (DistributedLockTimeoutException exception)

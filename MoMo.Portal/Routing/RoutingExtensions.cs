@@ -65,9 +65,8 @@ public static class RoutingExtensions
         builder.Services.AddSingleton<PaymentRouter>();
         builder.Services.AddTransient<RoutePaymentsJob>();
         builder.Services.AddHostedService<RecurringJobsRegistrar>();
-        var cron = builder.Configuration.GetSection(RoutingOptions.Section).Get<RoutingOptions>()?.Cron ?? new RoutingOptions().Cron;
-        builder.Services.AddSingleton(new RecurringJobRegistration(RoutePaymentsJob.Id, jobs => jobs.AddOrUpdate<RoutePaymentsJob>(
-            RoutePaymentsJob.Id, job => job.RunAsync(CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc })));
+        builder.Services.AddSingleton(RecurringJobRegistration.For<RoutePaymentsJob>(RoutePaymentsJob.Id,
+            job => job.RunAsync(CancellationToken.None), services => services.GetRequiredService<IOptions<RoutingOptions>>().Value.Cron));
 
         // The storage is this app's own singleton: the UseXxxStorage() helpers would also set the process-wide
         // JobStorage.Current, which two apps in one process (the tests run many) would then share by accident.

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using MoMo.Portal.Data;
+using MoMo.Portal.Deployment;
 
 namespace MoMo.Portal.Users;
 
@@ -14,7 +15,8 @@ public static class TwoFactorRequirement
 {
     public const string SetupPath = "/Account/Manage/EnableAuthenticator";
 
-    private static readonly string[] s_exempt = ["/Account", "/_framework", "/_content", "/_blazor", "/api", "/africa_bank", "/health", "/openapi"];
+    // The account pages (sign-in, sign-out, the setup itself) and the framework's files the setup page needs.
+    private static readonly string[] s_exempt = ["/Account", "/_framework", "/_content", "/_blazor"];
 
     public static WebApplication UseTwoFactorRequirement(this WebApplication app)
     {
@@ -28,7 +30,8 @@ public static class TwoFactorRequirement
         {
             var user = context.User;
             if (user.Identity?.IsAuthenticated != true || !roles.Any(user.IsInRole)
-                || s_exempt.Any(prefix => context.Request.Path.StartsWithSegments(prefix)) || Path.HasExtension(context.Request.Path.Value))
+                || MachineRoutes.Contains(context.Request.Path) || s_exempt.Any(prefix => context.Request.Path.StartsWithSegments(prefix))
+                || Path.HasExtension(context.Request.Path.Value))
             {
                 await next();
                 return;
