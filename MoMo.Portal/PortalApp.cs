@@ -10,6 +10,7 @@ using MoMo.Portal.Partners;
 using MoMo.Portal.Payers;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Routing;
+using MoMo.Portal.Suspense;
 using MoMo.Portal.Users;
 using MudBlazor.Services;
 
@@ -33,6 +34,8 @@ public static class PortalApp
         builder.Services.AddSingleton<PartnerTester>();
         builder.Services.AddSingleton<PayerService>();
         builder.Services.AddSingleton<PaymentRetryService>();
+        builder.Services.AddSingleton<SuspenseService>();
+        builder.Services.AddOptions<SuspenseOptions>().BindConfiguration(SuspenseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<MoMo.Portal.Components.Pages.Dashboard.DashboardCache>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -21,6 +21,10 @@ public sealed class Bank
 
     /// <summary>The source networks the bank may call from (see <see cref="BankNetworks"/>); null for anywhere.</summary>
     public string? AllowedNetworks { get; set; }
+
+    /// <summary>What happens to a payment naming an unknown payer or partner: refused (422) or held in suspense.</summary>
+    public UnknownReferencePolicy UnknownReference { get; set; } = UnknownReferencePolicy.Reject;
+
     public required DateTime CreatedAtUtc { get; init; }
 
     public void SetApiKey(string apiKey)

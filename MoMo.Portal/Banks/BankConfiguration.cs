@@ -13,5 +13,7 @@ internal sealed class BankConfiguration : IEntityTypeConfiguration<Bank>
         bank.Property(b => b.AllowedNetworks).HasMaxLength(BankNetworks.MaxLength);
         bank.Property(b => b.ApiKeyHash).HasMaxLength(64);
         bank.Property(b => b.ApiKeyHint).HasMaxLength(16);
+        bank.Property(b => b.UnknownReference).HasConversion<string>().HasMaxLength(8)
+            .HasDefaultValue(UnknownReferencePolicy.Reject);
     }
 }

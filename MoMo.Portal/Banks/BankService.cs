@@ -95,6 +95,28 @@ public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, Re
         return ChangeResult<Bank>.Success(bank);
     }
 
+    /// <summary>
+    /// Sets what happens to the bank's payments that name an unknown payer or partner (<see cref="UnknownReferencePolicy"/>).
+    /// Null when there is no such bank.
+    /// </summary>
+    public async Task<Bank?> SetUnknownReferenceAsync(string code, UnknownReferencePolicy policy, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bank = await db.Banks.SingleOrDefaultAsync(b => b.Code == code, cancellationToken);
+        if (bank is null)
+        {
+            return null;
+        }
+
+        var before = new { bank.UnknownReference };
+        bank.UnknownReference = policy;
+        db.AuditEntries.Add(AuditEntry.Record(actor, "bank.unknown-reference", "Bank", code, before, new { bank.UnknownReference },
+            clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        references.ForgetBank(code);
+        return bank;
+    }
+
     /// <summary>Replaces the bank's API key at once; the new key is returned once and stored only hashed.</summary>
     public async Task<string?> RotateApiKeyAsync(string code, string actor, CancellationToken cancellationToken)
     {

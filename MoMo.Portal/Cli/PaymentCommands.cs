@@ -3,7 +3,7 @@ using MoMo.Portal.Payments;
 
 namespace MoMo.Portal.Cli;
 
-/// <summary><c>payments retry</c>: errored payments back to due-now.</summary>
+/// <summary><c>payments retry</c>: errored payments back to due-now; and the suspense queue (<see cref="SuspenseCommands"/>).</summary>
 internal static class PaymentCommands
 {
     public static Command Payments(CommandContext context)
@@ -49,6 +49,11 @@ internal static class PaymentCommands
 
         var group = new Command("payments", "Act on payments.");
         group.Subcommands.Add(retry);
+        foreach (var command in SuspenseCommands.All(context))
+        {
+            group.Subcommands.Add(command);
+        }
+
         return group;
     }
 }

@@ -22,7 +22,8 @@ internal static class ReferenceDataCommands
             Description = "The networks the bank may call from, comma-separated (e.g. 196.0.2.0/24,2001:db8::/48); " +
                           "empty or omitted: anywhere.",
         };
-        var add = new Command("add", "Add a bank and print its API key.") { code, name, apiKey, networks };
+        var unknownReference = UnknownReferenceOption();
+        var add = new Command("add", "Add a bank and print its API key.") { code, name, apiKey, networks, unknownReference };
         add.SetAction(async (parsed, cancellationToken) =>
         {
             await context.PrepareDatabaseAsync(cancellationToken);
@@ -44,6 +45,11 @@ internal static class ReferenceDataCommands
                 await banks.SetAllowedNetworksAsync(created.Bank.Code, allowed, context.Actor, cancellationToken);
             }
 
+            if (parsed.GetValue(unknownReference) is { } policy)
+            {
+                await banks.SetUnknownReferenceAsync(created.Bank.Code, Policy(policy), context.Actor, cancellationToken);
+            }
+
             context.Output.WriteLine($"Added bank {created.Bank.Code} ({created.Bank.Name}).");
             context.Output.WriteLine($"API key (shown once, stored only as a hash): {created.ApiKey}");
             return PortalCommandLine.Success;
@@ -53,26 +59,50 @@ internal static class ReferenceDataCommands
         var setNetworks = new Option<string>("--allowed-networks")
         {
             Description = "The networks the bank may call from, comma-separated; an empty string allows anywhere.",
-            Required = true,
         };
-        var set = new Command("set", "Change a bank's settings.") { setCode, setNetworks };
+        var setUnknownReference = UnknownReferenceOption();
+        var set = new Command("set", "Change a bank's settings.") { setCode, setNetworks, setUnknownReference };
+        set.Validators.Add(result =>
+        {
+            if (result.GetResult(setNetworks) is null && result.GetResult(setUnknownReference) is null)
+            {
+                result.AddError("Give --allowed-networks, --unknown-reference or both.");
+            }
+        });
         set.SetAction(async (parsed, cancellationToken) =>
         {
             await context.PrepareDatabaseAsync(cancellationToken);
+            var banks = context.Services.GetRequiredService<BankService>();
             var bankCode = parsed.GetRequiredValue(setCode);
-            var result = await context.Services.GetRequiredService<BankService>().SetAllowedNetworksAsync(
-                bankCode, parsed.GetValue(setNetworks), context.Actor, cancellationToken);
-            if (result is null)
+            var missing = $"There is no bank with the code '{bankCode}'.";
+            if (parsed.GetResult(setNetworks) is not null)
             {
-                return context.Fail($"There is no bank with the code '{bankCode}'.");
+                var result = await banks.SetAllowedNetworksAsync(bankCode, parsed.GetValue(setNetworks), context.Actor, cancellationToken);
+                if (result is null)
+                {
+                    return context.Fail(missing);
+                }
+
+                if (result.Value is not { } bank)
+                {
+                    return context.Fail(result.Errors);
+                }
+
+                context.Output.WriteLine($"Bank {bank.Code} accepts requests from {bank.AllowedNetworks ?? "anywhere"}.");
             }
 
-            if (result.Value is not { } bank)
+            if (parsed.GetValue(setUnknownReference) is { } policy)
             {
-                return context.Fail(result.Errors);
+                if (await banks.SetUnknownReferenceAsync(bankCode, Policy(policy), context.Actor, cancellationToken) is not { } bank)
+                {
+                    return context.Fail(missing);
+                }
+
+                context.Output.WriteLine(bank.UnknownReference == UnknownReferencePolicy.Hold
+                    ? $"Bank {bank.Code}: payments naming an unknown payer or partner are held in suspense."
+                    : $"Bank {bank.Code}: payments naming an unknown payer or partner are rejected (422).");
             }
 
-            context.Output.WriteLine($"Bank {bank.Code} accepts requests from {bank.AllowedNetworks ?? "anywhere"}.");
             return PortalCommandLine.Success;
         });
         return Group("bank", "Manage banks.", add, set);
@@ -205,6 +235,19 @@ internal static class ReferenceDataCommands
         });
         return command;
     }
+
+    private static Option<string> UnknownReferenceOption()
+    {
+        var option = new Option<string>("--unknown-reference")
+        {
+            Description = "A payment naming an unknown payer or partner: 'reject' it (422, the default) or 'hold' it in suspense.",
+        };
+        option.AcceptOnlyFromAmong("reject", "hold");
+        return option;
+    }
+
+    private static UnknownReferencePolicy Policy(string value) =>
+        value == "hold" ? UnknownReferencePolicy.Hold : UnknownReferencePolicy.Reject;
 
     private static Option<string> Required(string name, string description) =>
         new(name) { Description = description, Required = true };

@@ -26,6 +26,7 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<RequestProof> RequestProofs => Set<RequestProof>();
     public DbSet<IntakeRecord> IntakeRecords => Set<IntakeRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Suspense.SuspenseCase> SuspenseCases => Set<Suspense.SuspenseCase>();
 
     /// <summary>Shared by every instance, so a cookie or antiforgery token from one instance is valid on all.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -78,8 +78,12 @@ public sealed record IngestionRejection(
         "with a transaction_id the retry can never create a second payment.", RetryAfter: TimeSpan.FromSeconds(5));
 
     /// <summary>The text kept in the intake log: the detail plus every field error, storable as it is.</summary>
-    public string LogReason() => StorableText.Clean(
-        Errors is null ? Detail : $"{Detail} {string.Join(" ", Errors.Values.SelectMany(m => m))}", IntakeRecord.MaxReasonLength);
+    /// <summary>The detail and the field errors it does not already say, for the intake log.</summary>
+    public string LogReason()
+    {
+        var unsaid = (Errors?.Values.SelectMany(m => m) ?? []).Where(m => !Detail.Contains(m.TrimEnd('.'), StringComparison.Ordinal));
+        return StorableText.Clean(string.Join(" ", [Detail, .. unsaid]), IntakeRecord.MaxReasonLength);
+    }
 
     /// <summary>Whole seconds for <c>Retry-After</c>, never 0.</summary>
     public static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Banks;
 using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Routing;
+using MoMo.Portal.Suspense;
 
 namespace MoMo.Portal.Ingestion;
 
@@ -90,7 +92,16 @@ public sealed partial class IngestionService(
             var (payerKnown, partnerKnown) = await references.ReferencesAsync(instruction.PayerId, instruction.PartnerAccountId, CancellationToken.None);
             if (!payerKnown || !partnerKnown)
             {
-                return await RejectAsync(submission, IngestionRejection.UnknownReferences(instruction, payerKnown, partnerKnown));
+                var bank = await references.BankAsync(submission.BankCode, CancellationToken.None);
+                if (bank?.UnknownReference != UnknownReferencePolicy.Hold)
+                {
+                    return await RejectAsync(submission, IngestionRejection.UnknownReferences(instruction, payerKnown, partnerKnown));
+                }
+
+                // Held payments are rare and carry a second row (the case): they take the one-by-one path.
+                await using var db = await dbFactory.CreateDbContextAsync();
+                return await StoreIndividuallyAsync(db, submission, instruction, fingerprint, now,
+                    SuspenseCase.ReasonFor(payerKnown, partnerKnown));
             }
 
             switch (await writer.WriteAsync(submission, instruction, fingerprint, now))
@@ -119,16 +130,22 @@ public sealed partial class IngestionService(
     }
 
     /// <summary>
-    /// Stores one payment in its own transaction, for when a batch met a concurrent writer: the unique index on
-    /// (bank, transaction id) decides, and the loser is answered as a repeat.
+    /// Stores one payment in its own transaction, for when a batch met a concurrent writer or the payment is held in
+    /// suspense (<paramref name="held"/>): the unique index on (bank, transaction id) decides, and the loser is
+    /// answered as a repeat.
     /// </summary>
-    private async Task<IngestionResult> StoreIndividuallyAsync(
-        PortalDbContext db, BankSubmission submission, PaymentInstruction instruction, string fingerprint, DateTime now)
+    private async Task<IngestionResult> StoreIndividuallyAsync(PortalDbContext db, BankSubmission submission,
+        PaymentInstruction instruction, string fingerprint, DateTime now, SuspenseReason? held = null)
     {
-        // The proof and the payment are one unit of work: one transaction, one sync, both or neither.
+        // The proof, the payment and its suspense case are one unit of work: one transaction, one sync, all or nothing.
         var proofKey = await proofStore.SaveAsync(submission.Request, db, CancellationToken.None);
-        var payment = instruction.ToPayment(submission.BankCode, fingerprint, proofKey, now);
+        var payment = instruction.ToPayment(submission.BankCode, fingerprint, proofKey, now, held is not null);
         db.Payments.Add(payment);
+        if (held is { } reason)
+        {
+            db.SuspenseCases.Add(SuspenseCase.Hold(payment, reason, now));
+        }
+
         try
         {
             await db.SaveChangesAsync(CancellationToken.None);
@@ -139,6 +156,12 @@ public sealed partial class IngestionService(
             var winner = await FindByReferenceAsync(fresh, submission.BankCode, instruction.BankReference!)
                          ?? throw new InvalidOperationException("A unique violation without a conflicting payment.", exception);
             return await RepeatAsync(submission, winner, fingerprint);
+        }
+
+        if (held is { } heldFor)
+        {
+            LogHeld(payment.Id, submission.BankCode, heldFor);
+            return new IngestionResult.Created(payment);
         }
 
         LogReceived(payment.Id, submission.BankCode, payment.PartnerAccountId);
@@ -226,6 +249,9 @@ public sealed partial class IngestionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Received payment {PaymentId} from bank {BankCode} for partner {Partner}")]
     private partial void LogReceived(long paymentId, string bankCode, string partner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Held payment {PaymentId} from bank {BankCode} in suspense: {Reason}")]
+    private partial void LogHeld(long paymentId, string bankCode, SuspenseReason reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a request from bank {BankCode}: {Status} {Code}")]
     private partial void LogRejected(string bankCode, int status, string code);

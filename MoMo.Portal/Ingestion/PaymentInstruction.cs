@@ -27,7 +27,7 @@ public sealed record PaymentInstruction(
     }
 
     /// <summary>The payment this instruction becomes when <paramref name="bankCode"/>'s request is stored.</summary>
-    public Payment ToPayment(string bankCode, string fingerprint, string proofKey, DateTime receivedAtUtc) =>
+    public Payment ToPayment(string bankCode, string fingerprint, string proofKey, DateTime receivedAtUtc, bool held = false) =>
         Payment.Receive(bankCode, PayerId, PartnerAccountId, AmountMinor, Currency, BankReference, BankDateUtc,
-            fingerprint, proofKey, receivedAtUtc);
+            fingerprint, proofKey, receivedAtUtc, held);
 }

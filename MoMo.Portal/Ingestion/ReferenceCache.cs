@@ -17,15 +17,16 @@ public sealed class ReferenceCache(IMemoryCache cache, IDbContextFactory<PortalD
     public static readonly TimeSpan BankTtl = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_referenceTtl = TimeSpan.FromMinutes(1);
 
-    /// <summary>The bank's key hash, whether it is active and where it may call from, or null for an unknown bank.</summary>
+    /// <summary>The bank's key hash, whether it is active, where it may call from and its unknown-reference policy; null for an unknown bank.</summary>
     public async Task<BankCredentials?> BankAsync(string bankCode, CancellationToken cancellationToken) =>
         await cache.GetOrCreateAsync(("bank", bankCode), async entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = BankTtl;
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             return await db.Banks.AsNoTracking().Where(b => b.Code == bankCode)
-                .Select(b => new { b.ApiKeyHash, b.IsActive, b.AllowedNetworks }).SingleOrDefaultAsync(cancellationToken) is { } bank
-                ? new BankCredentials(bank.ApiKeyHash, bank.IsActive, BankNetworks.Parse(bank.AllowedNetworks))
+                .Select(b => new { b.ApiKeyHash, b.IsActive, b.AllowedNetworks, b.UnknownReference })
+                .SingleOrDefaultAsync(cancellationToken) is { } bank
+                ? new BankCredentials(bank.ApiKeyHash, bank.IsActive, BankNetworks.Parse(bank.AllowedNetworks), bank.UnknownReference)
                 : null;
         });
 
@@ -58,4 +59,5 @@ public sealed class ReferenceCache(IMemoryCache cache, IDbContextFactory<PortalD
     }
 }
 
-public sealed record BankCredentials(string ApiKeyHash, bool IsActive, IReadOnlyList<System.Net.IPNetwork> AllowedNetworks);
+public sealed record BankCredentials(
+    string ApiKeyHash, bool IsActive, IReadOnlyList<System.Net.IPNetwork> AllowedNetworks, UnknownReferencePolicy UnknownReference);

@@ -1,6 +1,4 @@
 using MoMo.Portal.Banks;
-using MoMo.Portal.Partners;
-using MoMo.Portal.Payers;
 
 namespace MoMo.Portal.Payments;
 
@@ -12,11 +10,15 @@ public sealed class Payment
 
     public long Id { get; private set; }
 
-    /// <summary>The payer, as the bank names it in <c>reference_number</c>.</summary>
-    public required string PayerId { get; init; }
+    /// <summary>
+    /// The payer, as the bank names it in <c>reference_number</c>. A payment in <see cref="PaymentStatus.Suspense"/>
+    /// may name one that does not exist (that is why it is held), so the database keeps no foreign key here: every
+    /// other payment names an existing payer, checked at intake and at repair, and payers are never deleted.
+    /// </summary>
+    public required string PayerId { get; set; }
 
-    /// <summary>The partner (merchant), as the bank names it in <c>account_number</c>.</summary>
-    public required string PartnerAccountId { get; init; }
+    /// <summary>The partner (merchant), as the bank names it in <c>account_number</c>; unchecked for the same reason.</summary>
+    public required string PartnerAccountId { get; set; }
 
     public required string BankCode { get; init; }
 
@@ -74,14 +76,13 @@ public sealed class Payment
 
     public DateTime? ClaimExpiresAtUtc { get; private set; }
 
-    public Payer? Payer { get; private set; }
-    public Partner? Partner { get; private set; }
     public Bank? Bank { get; private set; }
     public List<DeliveryAttempt> Attempts { get; private set; } = [];
 
     public static Payment Receive(
         string bankCode, string payerId, string partnerAccountId, long amountMinor, string currency,
-        string? bankReference, DateTime? bankDateUtc, string fingerprint, string proofKey, DateTime nowUtc) => new()
+        string? bankReference, DateTime? bankDateUtc, string fingerprint, string proofKey, DateTime nowUtc,
+        bool held = false) => new()
     {
         BankCode = bankCode,
         PayerId = payerId,
@@ -94,7 +95,8 @@ public sealed class Payment
         ProofKey = proofKey,
         DeliveryId = "msg_" + Guid.CreateVersion7().ToString("N"),
         ReceivedAtUtc = nowUtc,
-        NextAttemptAtUtc = nowUtc,
+        Status = held ? PaymentStatus.Suspense : PaymentStatus.Received,
+        NextAttemptAtUtc = held ? null : nowUtc,
     };
 
     /// <summary>The id the database gave the row, for writers that insert without EF Core.</summary>
@@ -184,6 +186,37 @@ public sealed class Payment
         ScheduleStep = 0;
         NextAttemptAtUtc = nowUtc;
         RetryRequestedBy = requestedBy;
+        return true;
+    }
+
+    /// <summary>
+    /// An approved repair: the payment leaves suspense for the given payer and partner and is due for its first
+    /// delivery now. Returns false (and changes nothing) for a payment that is not in suspense.
+    /// </summary>
+    public bool Repair(string payerId, string partnerAccountId, DateTime nowUtc)
+    {
+        if (Status != PaymentStatus.Suspense)
+        {
+            return false;
+        }
+
+        PayerId = payerId;
+        PartnerAccountId = partnerAccountId;
+        Status = PaymentStatus.Received;
+        NextAttemptAtUtc = nowUtc;
+        return true;
+    }
+
+    /// <summary>An approved return to the bank: final, never delivered. False for a payment that is not in suspense.</summary>
+    public bool ReturnToBank()
+    {
+        if (Status != PaymentStatus.Suspense)
+        {
+            return false;
+        }
+
+        Status = PaymentStatus.Returned;
+        NextAttemptAtUtc = null;
         return true;
     }
 

@@ -28,8 +28,7 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         // to the UPDATE and reports a conflict when another pass took the payment over.
         payment.Property(p => p.ClaimToken).IsConcurrencyToken();
 
-        payment.HasOne(p => p.Payer).WithMany().HasForeignKey(p => p.PayerId).OnDelete(DeleteBehavior.Restrict);
-        payment.HasOne(p => p.Partner).WithMany().HasForeignKey(p => p.PartnerAccountId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign keys to payers and partners: a payment in suspense names one that does not exist (see Payment.PayerId).
         payment.HasOne(p => p.Bank).WithMany().HasForeignKey(p => p.BankCode).OnDelete(DeleteBehavior.Restrict);
         payment.HasMany(p => p.Attempts).WithOne().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Cascade);
 

@@ -27,12 +27,13 @@ public sealed record PaymentFilter
 
     public const string HeldStatus = "Held";
 
-    public IQueryable<Payment> Apply(IQueryable<Payment> payments)
+    /// <summary>The payments that match; <paramref name="partners"/> tells which partners are disabled (for "Held").</summary>
+    public IQueryable<Payment> Apply(IQueryable<Payment> payments, IQueryable<Partners.Partner> partners)
     {
         if (Status == HeldStatus)
         {
             payments = payments.Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
-                                           && !p.Partner!.IsActive);
+                                           && partners.Any(partner => partner.AccountId == p.PartnerAccountId && !partner.IsActive));
         }
         else if (Enum.TryParse<PaymentStatus>(Status, out var status))
         {

@@ -78,7 +78,7 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
     }
 
     private static IQueryable<Payment> Errored(PortalDbContext db, PaymentFilter filter) =>
-        filter.Apply(db.Payments).Where(p => p.Status == PaymentStatus.Errored);
+        filter.Apply(db.Payments, db.Partners).Where(p => p.Status == PaymentStatus.Errored);
 
     private int Retry(PortalDbContext db, List<Payment> payments, string actor)
     {

@@ -17,4 +17,13 @@ public enum PaymentStatus
 
     /// <summary>Delivery failed permanently or ran out of attempts; waits for staff to retry.</summary>
     Errored,
+
+    /// <summary>
+    /// Held because it names an unknown payer or partner (the bank's policy is to hold, not reject); never delivered
+    /// until staff repair it under two-person approval (see <c>Suspense.SuspenseCase</c>).
+    /// </summary>
+    Suspense,
+
+    /// <summary>Sent back to the bank from suspense, under two-person approval: final, never delivered.</summary>
+    Returned,
 }

@@ -41,7 +41,7 @@ public sealed partial class PaymentRouter(
         List<string> partners;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            partners = await db.Payments.Where(IsDue(Now)).Where(p => p.Partner!.IsActive)
+            partners = await ForActivePartners(db, db.Payments.Where(IsDue(Now)))
                 .Select(p => p.PartnerAccountId).Distinct().ToListAsync(cancellationToken);
         }
 
@@ -60,12 +60,12 @@ public sealed partial class PaymentRouter(
     {
         var busy = lanes.Busy();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var nextAttempt = await db.Payments
+        var nextAttempt = await ForActivePartners(db, db.Payments)
             .Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
-                        && p.Partner!.IsActive && !busy.Contains(p.PartnerAccountId))
+                        && !busy.Contains(p.PartnerAccountId))
             .MinAsync(p => p.NextAttemptAtUtc, cancellationToken);
-        var claimExpiry = await db.Payments
-            .Where(p => p.Status == PaymentStatus.Delivering && p.Partner!.IsActive && !busy.Contains(p.PartnerAccountId))
+        var claimExpiry = await ForActivePartners(db, db.Payments)
+            .Where(p => p.Status == PaymentStatus.Delivering && !busy.Contains(p.PartnerAccountId))
             .MinAsync(p => p.ClaimExpiresAtUtc, cancellationToken);
         var next = new[] { nextAttempt, claimExpiry }.Where(t => t.HasValue).Min();
         return next is { } at ? (at > Now ? at - Now : TimeSpan.Zero) : TimeSpan.MaxValue;
@@ -78,6 +78,10 @@ public sealed partial class PaymentRouter(
     private static Expression<Func<Payment, bool>> IsDue(DateTime now) => p =>
         ((p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled) && p.NextAttemptAtUtc <= now)
         || (p.Status == PaymentStatus.Delivering && p.ClaimExpiresAtUtc <= now);
+
+    /// <summary>Only payments whose partner is enabled: a disabled partner's payments wait (staff see them as held).</summary>
+    private static IQueryable<Payment> ForActivePartners(PortalDbContext db, IQueryable<Payment> payments) =>
+        payments.Where(p => db.Partners.Any(partner => partner.AccountId == p.PartnerAccountId && partner.IsActive));
 
     private static async Task<RoutingSummary> CompleteAsync(IEnumerable<Task> laneTasks, DeliveryRecorder recorder)
     {
@@ -163,13 +167,13 @@ public sealed partial class PaymentRouter(
         await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var candidates = postgres
             ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
-            : await db.Payments.Where(IsDue(now))
-                .Where(p => p.PartnerAccountId == partnerAccountId && p.Partner!.IsActive)
+            : await ForActivePartners(db, db.Payments.Where(IsDue(now)))
+                .Where(p => p.PartnerAccountId == partnerAccountId)
                 .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
                 .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
         if (candidates.Count == 0)
         {
-            return new Claim(token, expiresAt, []);
+            return new Claim(token, expiresAt, null, []);
         }
 
         // Compare-and-set: a row changes hands only if it is still due, so two passes can never both own it.
@@ -183,9 +187,10 @@ public sealed partial class PaymentRouter(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        var claimed = await db.Payments.AsNoTracking().Include(p => p.Partner)
+        var claimed = await db.Payments.AsNoTracking()
             .Where(p => candidates.Contains(p.Id) && p.ClaimToken == token).OrderBy(p => p.Id).ToListAsync(cancellationToken);
-        return new Claim(token, expiresAt, claimed);
+        var partner = await db.Partners.AsNoTracking().SingleAsync(p => p.AccountId == partnerAccountId, cancellationToken);
+        return new Claim(token, expiresAt, partner, claimed);
     }
 
     private async Task<bool> HasDueAsync(string partnerAccountId, CancellationToken cancellationToken)
@@ -194,8 +199,8 @@ public sealed partial class PaymentRouter(
         // On PostgreSQL, rows another instance is claiming right now are not "due" for us: counting them would spin.
         return db.Database.IsNpgsql()
             ? (await PostgresClaims.PickDueAsync(db, partnerAccountId, Now, 1, cancellationToken)).Count > 0
-            : await db.Payments.Where(IsDue(Now))
-                .AnyAsync(p => p.PartnerAccountId == partnerAccountId && p.Partner!.IsActive, cancellationToken);
+            : await ForActivePartners(db, db.Payments.Where(IsDue(Now)))
+                .AnyAsync(p => p.PartnerAccountId == partnerAccountId, cancellationToken);
     }
 
     /// <summary>Delivers one claimed payment and reports the outcome; true when the partner took it.</summary>
@@ -213,7 +218,7 @@ public sealed partial class PaymentRouter(
                 return false;
             }
 
-            var partner = payment.Partner!;
+            var partner = claim.Partner!;
             var stopwatch = Stopwatch.StartNew();
             NotificationResult result;
             try
@@ -244,7 +249,8 @@ public sealed partial class PaymentRouter(
         }
     }
 
-    private sealed record Claim(Guid Token, DateTime ExpiresAtUtc, List<Payment> Payments);
+    /// <summary>What a claim took: the partner (null when it took nothing) and its payments.</summary>
+    private sealed record Claim(Guid Token, DateTime ExpiresAtUtc, Partner? Partner, List<Payment> Payments);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of payment {PaymentId} to {Partner} failed: {Error}")]
     private partial void LogAttemptFailed(long paymentId, string partner, string? error);

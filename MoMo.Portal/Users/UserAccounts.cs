@@ -49,6 +49,30 @@ public sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactory<
         return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email))?.Id;
     }
 
+    /// <summary>
+    /// The user name of the staff member with <paramref name="email"/> when they may operate (Admin or Operator, not
+    /// locked out): how the command line's <c>--by</c> names who acts, under the same rules as the portal.
+    /// </summary>
+    public async Task<ChangeResult<string>> OperatorAsync(string email)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByEmailAsync(email);
+        if (user?.UserName is not { } name)
+        {
+            return ChangeResult<string>.Failure("By", $"There is no staff user with the e-mail '{email}'.");
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            return ChangeResult<string>.Failure("By", $"{email} is locked out.");
+        }
+
+        return await users.IsInRoleAsync(user, Roles.Admin) || await users.IsInRoleAsync(user, Roles.Operator)
+            ? ChangeResult<string>.Success(name)
+            : ChangeResult<string>.Failure("By", $"{email} is not an Admin or Operator, so cannot act on payments.");
+    }
+
     /// <summary>Every staff account with its role and whether it is locked out.</summary>
     public async Task<List<StaffAccount>> ListAsync()
     {

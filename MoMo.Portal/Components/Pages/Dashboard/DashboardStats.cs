@@ -18,7 +18,12 @@ public sealed record DashboardStats(
         var weekStart = today.AddDays(-6);
         var week = db.Payments.AsNoTracking().Where(p => p.ReceivedAtUtc >= weekStart);
 
-        var byStatus = await week.GroupBy(p => new { Today = p.ReceivedAtUtc >= today, p.Status, p.Partner!.IsActive })
+        var byStatus = await week.GroupBy(p => new
+            {
+                Today = p.ReceivedAtUtc >= today,
+                p.Status,
+                IsActive = db.Partners.Any(partner => partner.AccountId == p.PartnerAccountId && partner.IsActive),
+            })
             .Select(g => new { g.Key.Today, g.Key.Status, g.Key.IsActive, Count = g.Count() })
             .ToListAsync(cancellationToken);
         StatusCounts Count(bool todayOnly)

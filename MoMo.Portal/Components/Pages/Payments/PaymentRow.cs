@@ -1,21 +1,29 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Data;
+using MoMo.Portal.Partners;
 using MoMo.Portal.Payments;
 
 namespace MoMo.Portal.Components.Pages.Payments;
 
-/// <summary>One line of the payments list.</summary>
+/// <summary>One line of the payments list; <see cref="PartnerName"/> is null when the partner does not exist (suspense).</summary>
 public sealed record PaymentRow(
     long Id, DateTime ReceivedAtUtc, DateTime BankDateUtc, string BankCode, string? BankReference, string PayerId,
-    string PartnerAccountId, long AmountMinor, string Currency, PaymentStatus Status, bool Held, int AttemptCount,
-    string? LastError)
+    string PartnerAccountId, string? PartnerName, long AmountMinor, string Currency, PaymentStatus Status, bool Held,
+    int AttemptCount, string? LastError)
 {
     public string Amount => Money.Format(AmountMinor, Currency);
 
-    public static readonly Expression<Func<Payment, PaymentRow>> Projection = p => new PaymentRow(
-        p.Id, p.ReceivedAtUtc, p.BankDateUtc, p.BankCode, p.BankReference, p.PayerId, p.PartnerAccountId, p.AmountMinor, p.Currency,
-        p.Status, (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled) && !p.Partner!.IsActive,
+    /// <summary>
+    /// A row per payment, with its partner's name looked up in <paramref name="partners"/> (by primary key, only for
+    /// the rows read).
+    /// </summary>
+    public static Expression<Func<Payment, PaymentRow>> Projection(IQueryable<Partner> partners) => p => new PaymentRow(
+        p.Id, p.ReceivedAtUtc, p.BankDateUtc, p.BankCode, p.BankReference, p.PayerId, p.PartnerAccountId,
+        partners.Where(partner => partner.AccountId == p.PartnerAccountId).Select(partner => partner.Name).FirstOrDefault(),
+        p.AmountMinor, p.Currency, p.Status,
+        (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
+            && partners.Any(partner => partner.AccountId == p.PartnerAccountId && !partner.IsActive),
         p.AttemptCount, p.LastError);
 
     /// <summary>Sorts by a grid column; every sortable column has an index.</summary>
@@ -43,10 +51,10 @@ public sealed record PaymentRow(
         PortalDbContext db, PaymentFilter filter, string? sortBy, bool descending, int page, int pageSize,
         CancellationToken cancellationToken)
     {
-        var payments = filter.Apply(db.Payments.AsNoTracking());
+        var payments = filter.Apply(db.Payments.AsNoTracking(), db.Partners);
         var total = await payments.CountAsync(cancellationToken);
         var rows = await Sort(payments, sortBy, descending).Skip(page * pageSize).Take(pageSize)
-            .Select(Projection).ToListAsync(cancellationToken);
+            .Select(Projection(db.Partners)).ToListAsync(cancellationToken);
         return (rows, total);
     }
 }

@@ -271,6 +271,13 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("UnknownReference")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasDefaultValue("Reject");
+
                     b.HasKey("Code");
 
                     b.ToTable("Banks");
@@ -686,6 +693,66 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                     b.ToTable("Payments");
                 });
 
+            modelBuilder.Entity("MoMo.Portal.Suspense.SuspenseCase", b =>
+                {
+                    b.Property<long>("PaymentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("HeldAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NewPayerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Proposal")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("ProposalNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("ProposedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProposedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("ProposedPartnerAccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ProposedPayerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("ResolvedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("PaymentId");
+
+                    b.ToTable("SuspenseCases");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -805,23 +872,18 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("MoMo.Portal.Partners.Partner", "Partner")
-                        .WithMany()
-                        .HasForeignKey("PartnerAccountId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("MoMo.Portal.Payers.Payer", "Payer")
-                        .WithMany()
-                        .HasForeignKey("PayerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.Navigation("Bank");
+                });
 
-                    b.Navigation("Partner");
+            modelBuilder.Entity("MoMo.Portal.Suspense.SuspenseCase", b =>
+                {
+                    b.HasOne("MoMo.Portal.Payments.Payment", "Payment")
+                        .WithOne()
+                        .HasForeignKey("MoMo.Portal.Suspense.SuspenseCase", "PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
-                    b.Navigation("Payer");
+                    b.Navigation("Payment");
                 });
 
             modelBuilder.Entity("MoMo.Portal.Payments.Payment", b =>
