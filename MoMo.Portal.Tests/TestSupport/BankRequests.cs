@@ -42,6 +42,14 @@ public static class BankRequests
         return request;
     }
 
+    /// <summary>A bank's GET of <paramref name="path"/> with its key.</summary>
+    public static HttpRequestMessage Get(string path, string apiKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", apiKey);
+        return request;
+    }
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 }

@@ -39,8 +39,8 @@ public sealed class SuspenseService(IDbContextFactory<PortalDbContext> dbFactory
     }
 
     internal static IQueryable<SuspenseBalance> Balance(PortalDbContext db) =>
-        db.Payments.Where(p => p.Status == PaymentStatus.Suspense).GroupBy(p => p.Currency)
-            .Select(g => new SuspenseBalance(g.Key, g.Count(), g.Sum(p => p.AmountMinor))).OrderBy(b => b.Currency);
+        db.Payments.Where(p => p.Status == PaymentStatus.Suspense).GroupBy(p => p.Currency).OrderBy(g => g.Key)
+            .Select(g => new SuspenseBalance(g.Key, g.Count(), g.Sum(p => p.AmountMinor)));
 
     /// <summary>How many payments are in suspense (the navigation's badge).</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken)
@@ -127,17 +127,17 @@ public sealed class SuspenseService(IDbContextFactory<PortalDbContext> dbFactory
         {
             var payerId = suspense.ProposedPayerId!;
             var partnerId = suspense.ProposedPartnerAccountId!;
-            // What was true when it was proposed may not be now: a partner disabled, the payer created meanwhile.
+            // What was true when it was proposed may not be now: the partner disabled, the payer created meanwhile
+            // (then the repair uses it). A payer is looked up once: the answer decides whether it is created.
             var payerExists = await db.Payers.AnyAsync(p => p.Id == payerId, cancellationToken);
-            var errors = await CheckRepairAsync(db, partnerId, payerId, payerExists ? null : suspense.NewPayerName, cancellationToken);
-            if (errors.Count > 0)
+            if (await CheckPartnerAsync(db, partnerId, cancellationToken) is { } partnerError)
             {
-                return Failure("Approval", "The repair can no longer be made: " + string.Join(" ", errors.Values) +
-                                           " Decline it and propose another.");
+                return Failure("Approval", $"The repair can no longer be made: {partnerError} Decline it and propose another.");
             }
 
             if (!payerExists)
             {
+                // A proposal names an existing payer or a name to create one, and payers are never deleted.
                 var payer = new Payer { Id = payerId, Name = suspense.NewPayerName!, CreatedAtUtc = now };
                 db.Payers.Add(payer);
                 db.AuditEntries.Add(AuditEntry.Record(actor, "payer.create", "Payer", payerId, null,
@@ -243,15 +243,9 @@ public sealed class SuspenseService(IDbContextFactory<PortalDbContext> dbFactory
         PortalDbContext db, string partnerId, string payerId, string? newPayerName, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string>();
-        var partner = await db.Partners.AsNoTracking().Where(p => p.AccountId == partnerId)
-            .Select(p => new { p.IsActive }).SingleOrDefaultAsync(cancellationToken);
-        if (partner is null)
+        if (await CheckPartnerAsync(db, partnerId, cancellationToken) is { } partnerError)
         {
-            errors["Partner"] = $"No partner has the account number '{partnerId}'. Choose an existing partner.";
-        }
-        else if (!partner.IsActive)
-        {
-            errors["Partner"] = $"Partner '{partnerId}' is disabled. Enable it first, or choose another partner.";
+            errors["Partner"] = partnerError;
         }
 
         var payerExists = await db.Payers.AnyAsync(p => p.Id == payerId, cancellationToken);
@@ -272,6 +266,19 @@ public sealed class SuspenseService(IDbContextFactory<PortalDbContext> dbFactory
         }
 
         return errors;
+    }
+
+    /// <summary>Null when payments can be repaired to <paramref name="partnerId"/>; otherwise why not.</summary>
+    private static async Task<string?> CheckPartnerAsync(PortalDbContext db, string partnerId, CancellationToken cancellationToken)
+    {
+        var partner = await db.Partners.AsNoTracking().Where(p => p.AccountId == partnerId)
+            .Select(p => new { p.IsActive }).SingleOrDefaultAsync(cancellationToken);
+        return partner switch
+        {
+            null => $"No partner has the account number '{partnerId}'. Choose an existing partner.",
+            { IsActive: false } => $"Partner '{partnerId}' is disabled. Enable it first, or choose another partner.",
+            _ => null,
+        };
     }
 
     /// <summary>Saves the case's change; a change someone else made first wins, and this one is refused.</summary>
