@@ -42,6 +42,37 @@ public sealed class SuspenseService(IDbContextFactory<PortalDbContext> dbFactory
         db.Payments.Where(p => p.Status == PaymentStatus.Suspense).GroupBy(p => p.Currency).OrderBy(g => g.Key)
             .Select(g => new SuspenseBalance(g.Key, g.Count(), g.Sum(p => p.AmountMinor)));
 
+    /// <summary>
+    /// The registered partners and payers the bank probably meant, for the names in <paramref name="suspense"/> that
+    /// match no one (see <see cref="SuspenseMatcher"/>).
+    /// </summary>
+    public async Task<SuspenseSuggestions> SuggestAsync(SuspenseCase suspense, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var payment = suspense.Payment;
+        List<string> partners = [];
+        List<string> payers = [];
+        if (!await db.Partners.AnyAsync(p => p.AccountId == payment.PartnerAccountId, cancellationToken))
+        {
+            partners = SuspenseMatcher.Suggest(payment.PartnerAccountId,
+                await db.Partners.AsNoTracking().Where(p => p.IsActive).Select(p => p.AccountId).ToListAsync(cancellationToken));
+        }
+
+        if (!await db.Payers.AnyAsync(p => p.Id == payment.PayerId, cancellationToken))
+        {
+            // Payers can be many: their ids are streamed, never held all at once.
+            var matcher = new SuspenseMatcher(payment.PayerId);
+            await foreach (var id in db.Payers.AsNoTracking().Select(p => p.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                matcher.Consider(id);
+            }
+
+            payers = matcher.Best();
+        }
+
+        return new SuspenseSuggestions(partners, payers);
+    }
+
     /// <summary>How many payments are in suspense (the navigation's badge).</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken)
     {
@@ -320,6 +351,9 @@ public sealed class SuspenseService(IDbContextFactory<PortalDbContext> dbFactory
 
 /// <summary>A repair as staff propose it: null partner or payer keeps what the bank sent.</summary>
 public sealed record RepairProposal(long PaymentId, string? PartnerAccountId, string? PayerId, string? NewPayerName, string? Note);
+
+/// <summary>Registered ids close to the unknown ones a held payment names.</summary>
+public sealed record SuspenseSuggestions(List<string> PartnerAccountIds, List<string> PayerIds);
 
 /// <summary>What is in suspense in one currency.</summary>
 public sealed record SuspenseBalance(string Currency, int Count, long AmountMinor)

@@ -8,7 +8,8 @@ namespace MoMo.Portal.Components.Pages.Dashboard;
 /// The dashboard's numbers, computed at most once every few seconds however many staff keep it open: over a million
 /// payments one computation costs a few hundred milliseconds (docs/BENCHMARKS.md).
 /// </summary>
-public sealed class DashboardCache(IMemoryCache cache, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class DashboardCache(IMemoryCache cache, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<MoMo.Portal.Suspense.SuspenseOptions> suspense)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
 
@@ -17,6 +18,6 @@ public sealed class DashboardCache(IMemoryCache cache, IDbContextFactory<PortalD
         {
             entry.AbsoluteExpirationRelativeToNow = MaxAge;
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            return await DashboardStats.LoadAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            return await DashboardStats.LoadAsync(db, clock.GetUtcNow().UtcDateTime, suspense.Value.AlertAfter, cancellationToken);
         }))!;
 }
