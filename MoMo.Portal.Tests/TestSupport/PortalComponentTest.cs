@@ -33,7 +33,8 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
                  {
                      typeof(IDbContextFactory<PortalDbContext>), typeof(TimeProvider), typeof(PaymentRetryService),
                      typeof(PartnerService), typeof(PayerService), typeof(BankService), typeof(PartnerTester),
-                     typeof(IProofStore), typeof(UserAccounts),
+                     typeof(IProofStore), typeof(UserAccounts), typeof(Portal.Suspense.SuspenseService),
+                     typeof(Microsoft.Extensions.Options.IOptions<Portal.Suspense.SuspenseOptions>),
                  })
         {
             Services.AddSingleton(type, Portal.Services.GetRequiredService(type));
