@@ -58,7 +58,7 @@ public sealed class SuspenseJourneyTests
     }
 
     [Fact]
-    public async Task At_a_laptops_width_the_payments_list_shows_each_status_and_the_partners_name_without_scrolling()
+    public async Task At_a_laptops_width_the_payments_list_shows_status_partner_name_and_bank_transaction_without_scrolling()
     {
         await using var session = await BrowserSession.StartAsync(new PortalFactory());
         await session.Portal.Services.GetRequiredService<UserAccounts>().CreateAsync("viewer@momo.test", Roles.Viewer, Password, "test");
@@ -72,8 +72,9 @@ public sealed class SuspenseJourneyTests
         var status = row.GetByText("Received", new() { Exact = true });
         await Assertions.Expect(status).ToBeInViewportAsync();
         await Assertions.Expect(row.GetByText("Merchant One")).ToBeInViewportAsync();
-        var box = await status.BoundingBoxAsync();
-        Assert.True(box!.X + box.Width <= 1366, $"the status ends at {box.X + box.Width} px, beyond the 1366 px window");
+        var transaction = row.GetByText("T-laptop", new() { Exact = true });
+        var box = await transaction.BoundingBoxAsync();
+        Assert.True(box!.X + box.Width <= 1366, $"the bank transaction id ends at {box.X + box.Width} px, beyond the 1366 px window");
         await BrowserSession.ScreenshotAsync(page, "payments-1366");
     }
 }

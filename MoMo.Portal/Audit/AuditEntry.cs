@@ -36,6 +36,11 @@ public sealed class AuditEntry
         After = after is null ? null : JsonSerializer.Serialize(after, s_json),
     };
 
-    // Enums as their names ("Errored", not 4): the log is read by people.
-    private static readonly JsonSerializerOptions s_json = new() { Converters = { new JsonStringEnumConverter() } };
+    // Enums as their names ("Errored", not 4), and text as typed ("bank's", not "bank\u0027s"): the log is read by
+    // people. The relaxed escaping is safe because every page HTML-encodes what it shows.
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }
