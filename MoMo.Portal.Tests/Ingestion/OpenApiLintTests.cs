@@ -34,6 +34,19 @@ public sealed class OpenApiLintTests(PortalFactory portal) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task The_payment_status_lists_every_value_including_suspense_and_returned()
+    {
+        using var document = JsonDocument.Parse(await portal.CreateClient().GetStringAsync("/openapi/v1.json", Ct));
+
+        var status = document.RootElement.GetProperty("components").GetProperty("schemas")
+            .GetProperty(nameof(MoMo.Portal.Ingestion.BankPaymentResponse)).GetProperty("properties").GetProperty("status");
+
+        Assert.Equal(["received", "delivering", "delivered", "retry_scheduled", "errored", "suspense", "returned"],
+            status.GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+        Assert.Contains("unknown payer or partner", status.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Redocly_recommended_rules_find_no_error_and_no_warning()
     {
         var redocly = Path.Combine(RepositoryRoot(), ".ci", "tools", "node_modules", ".bin", "redocly");

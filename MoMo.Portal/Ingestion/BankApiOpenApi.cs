@@ -50,6 +50,21 @@ internal static class BankApiOpenApi
             };
             return Task.CompletedTask;
         });
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            // The status is a string in the payment's JSON; the description lists every value a bank can meet.
+            if (context.JsonTypeInfo.Type == typeof(BankPaymentResponse)
+                && schema.Properties is { } properties && properties.TryGetValue("status", out var property) && property is OpenApiSchema status)
+            {
+                status.Enum = [.. Enum.GetValues<Payments.PaymentStatus>().Select(s => (System.Text.Json.Nodes.JsonNode)BankPaymentResponse.StatusName(s))];
+                status.Description = "received, delivering, retry_scheduled: on the way to the partner; delivered: the partner acknowledged it; " +
+                                     "errored: delivery gave up, staff will retry; suspense: held because it names an unknown payer or partner " +
+                                     "(the bank's unknown-reference policy is 'hold'), staff will repair or return it; returned: sent back " +
+                                     "to the bank from suspense, never delivered.";
+            }
+
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer(async (operation, context, cancellationToken) =>
         {
             // Every operation of the bank API needs the key: declared, generated clients send it.

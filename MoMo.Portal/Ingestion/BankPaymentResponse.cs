@@ -24,5 +24,8 @@ public sealed record BankPaymentResponse(
         payment.Id, payment.BankCode, payment.PayerId, payment.PartnerAccountId,
         Money.Format(payment.AmountMinor, payment.Currency), payment.Currency, payment.BankReference,
         payment.BankDateUtc, payment.ReceivedAtUtc, payment.ProcessedAtUtc,
-        JsonNamingPolicy.SnakeCaseLower.ConvertName(payment.Status.ToString()), payment.ProcessError, payment.ProofKey);
+        StatusName(payment.Status), payment.ProcessError, payment.ProofKey);
+
+    /// <summary>A status as the bank API writes it: <c>retry_scheduled</c>, <c>suspense</c>.</summary>
+    public static string StatusName(PaymentStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 }
