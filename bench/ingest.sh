@@ -8,6 +8,8 @@
 # the connections (as a load balancer would spread them); payments/s is their sum, latency the worse of the two.
 # With the reference anchors available, ANCHORS_DIR=<their folder> also runs the group-commit and gunicorn anchors
 # in the same sitting (their run.sh), so the ratios compare like with like.
+# UNKNOWN_EVERY=K names an unregistered payer in every K-th request, with the bank's policy set to hold them in
+# suspense: each held payment is its own transaction (payment, case and proof), beside the group commit of the rest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${WORK:-${TMPDIR:-/tmp}/momo-bench-ingest}"
@@ -34,7 +36,8 @@ if [ "$PROVIDER" = postgres ]; then
 else
   rows() { sqlite3 "$WORK/data/momo.db" "SELECT COUNT(*) FROM Payments;"; }
 fi
-dotnet "$ROOT/bench/MoMo.Portal.Bench/bin/Release/net10.0/MoMo.Portal.Bench.dll" seed-ingest --data "$WORK/data" "${DATABASE[@]}" --key "$KEY" --n 100
+dotnet "$ROOT/bench/MoMo.Portal.Bench/bin/Release/net10.0/MoMo.Portal.Bench.dll" seed-ingest --data "$WORK/data" "${DATABASE[@]}" --key "$KEY" --n 100 \
+  ${UNKNOWN_EVERY:+--unknown-reference hold}
 
 SERVERS=()
 trap 'kill "${SERVERS[@]}" 2>/dev/null || true' EXIT
@@ -64,14 +67,14 @@ for c in $CONNS; do
   per=$(( c / INSTANCES > 0 ? c / INSTANCES : 1 )); t=$(( per < 2 ? 1 : 2 ))
   WRKS=()
   for i in $(seq 0 $((INSTANCES - 1))); do
-    RUN="warm$c-$i" API_KEY="$KEY" wrk -t"$t" -c"$per" -d"${WARMUP}s" -s "$ROOT/bench/wrk/momo-post.lua" "http://127.0.0.1:$((PORT + i))" >/dev/null &
+    RUN="warm$c-$i" API_KEY="$KEY" UNKNOWN_EVERY="${UNKNOWN_EVERY:-0}" wrk -t"$t" -c"$per" -d"${WARMUP}s" -s "$ROOT/bench/wrk/momo-post.lua" "http://127.0.0.1:$((PORT + i))" >/dev/null &
     WRKS+=($!)
   done
   wait "${WRKS[@]}"
   before=$(rows); app_before=$(ticks "${SERVERS[@]}"); db_before=$(db_ticks)
   WRKS=()
   for i in $(seq 0 $((INSTANCES - 1))); do
-    RUN="run$c-$i" API_KEY="$KEY" wrk -t"$t" -c"$per" -d"${DURATION}s" --latency -s "$ROOT/bench/wrk/momo-post.lua" \
+    RUN="run$c-$i" API_KEY="$KEY" UNKNOWN_EVERY="${UNKNOWN_EVERY:-0}" wrk -t"$t" -c"$per" -d"${DURATION}s" --latency -s "$ROOT/bench/wrk/momo-post.lua" \
       "http://127.0.0.1:$((PORT + i))" > "$WORK/wrk$i.out" &
     WRKS+=($!)
   done

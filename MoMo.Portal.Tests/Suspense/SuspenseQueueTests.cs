@@ -90,6 +90,23 @@ public abstract class SuspenseQueueTests(DatabaseProvider provider) : IAsyncLife
         Assert.Equal([new SuspenseBalance("USD", 1, 5510)], await Suspense.BalanceAsync(Ct));
     }
 
+    [Fact]
+    public async Task Held_and_routable_payments_sent_at_once_share_the_group_commit_and_each_held_one_gets_its_case()
+    {
+        using var client = _portal.CreateClient();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => client.SendAsync(BankRequests.Post(
+            BankRequests.Body(payer: i % 4 == 0 ? $"nobody-{i}" : PortalFactory.PayerId, partner: "shop", amount: $"{i + 1}.00",
+                transactionId: $"T-mixed-{i}"), _portal.BankApiKey), Ct)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        await using var db = _portal.CreateDbContext();
+        var held = await db.Payments.Where(p => p.Status == PaymentStatus.Suspense).Select(p => p.PayerId).ToListAsync(Ct);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"nobody-{i * 4}").Order(), held.Order());
+        Assert.Equal(10, await db.SuspenseCases.CountAsync(c => c.Payment.Status == PaymentStatus.Suspense && c.Reason == SuspenseReason.UnknownPayer, Ct));
+        Assert.Equal(30, await db.Payments.CountAsync(p => p.Status == PaymentStatus.Received, Ct));
+        Assert.Equal([new SuspenseBalance("USD", 10, Enumerable.Range(0, 10).Sum(i => (i * 4 + 1) * 100L))], await Suspense.BalanceAsync(Ct));
+    }
+
     [Theory]
     [InlineData("nobody", "shop", SuspenseReason.UnknownPayer)]
     [InlineData(PortalFactory.PayerId, "no-shop", SuspenseReason.UnknownPartner)]

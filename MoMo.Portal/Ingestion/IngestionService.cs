@@ -90,6 +90,7 @@ public sealed partial class IngestionService(
         {
             // A repeated transaction id is recognised by the writer, against the database and within its batch.
             var (payerKnown, partnerKnown) = await references.ReferencesAsync(instruction.PayerId, instruction.PartnerAccountId, CancellationToken.None);
+            SuspenseReason? held = null;
             if (!payerKnown || !partnerKnown)
             {
                 var bank = await references.BankAsync(submission.BankCode, CancellationToken.None);
@@ -98,18 +99,13 @@ public sealed partial class IngestionService(
                     return await RejectAsync(submission, IngestionRejection.UnknownReferences(instruction, payerKnown, partnerKnown));
                 }
 
-                // Held payments are rare and carry a second row (the case): they take the one-by-one path.
-                await using var db = await dbFactory.CreateDbContextAsync();
-                return await StoreIndividuallyAsync(db, submission, instruction, fingerprint, now,
-                    SuspenseCase.ReasonFor(payerKnown, partnerKnown));
+                held = SuspenseCase.ReasonFor(payerKnown, partnerKnown);
             }
 
-            switch (await writer.WriteAsync(submission, instruction, fingerprint, now))
+            switch (await writer.WriteAsync(submission, instruction, fingerprint, now, held))
             {
                 case WriteOutcome.Created created:
-                    LogReceived(created.Payment.Id, submission.BankCode, created.Payment.PartnerAccountId);
-                    router.Notify();
-                    return new IngestionResult.Created(created.Payment);
+                    return Created(created.Payment, submission.BankCode, held);
                 case WriteOutcome.Repeat repeat:
                     return await RepeatAsync(submission, repeat.Earlier, fingerprint);
                 case WriteOutcome.Failed failed:
@@ -118,7 +114,7 @@ public sealed partial class IngestionService(
                 default:
                     await using (var db = await dbFactory.CreateDbContextAsync())
                     {
-                        return await StoreIndividuallyAsync(db, submission, instruction, fingerprint, now);
+                        return await StoreIndividuallyAsync(db, submission, instruction, fingerprint, now, held);
                     }
             }
         }
@@ -130,12 +126,12 @@ public sealed partial class IngestionService(
     }
 
     /// <summary>
-    /// Stores one payment in its own transaction, for when a batch met a concurrent writer or the payment is held in
-    /// suspense (<paramref name="held"/>): the unique index on (bank, transaction id) decides, and the loser is
-    /// answered as a repeat.
+    /// Stores one payment (with its suspense case when <paramref name="held"/>) in its own transaction, for when a
+    /// batch met a concurrent writer: the unique index on (bank, transaction id) decides, and the loser is answered as
+    /// a repeat.
     /// </summary>
     private async Task<IngestionResult> StoreIndividuallyAsync(PortalDbContext db, BankSubmission submission,
-        PaymentInstruction instruction, string fingerprint, DateTime now, SuspenseReason? held = null)
+        PaymentInstruction instruction, string fingerprint, DateTime now, SuspenseReason? held)
     {
         // The proof, the payment and its suspense case are one unit of work: one transaction, one sync, all or nothing.
         var proofKey = await proofStore.SaveAsync(submission.Request, db, CancellationToken.None);
@@ -158,14 +154,22 @@ public sealed partial class IngestionService(
             return await RepeatAsync(submission, winner, fingerprint);
         }
 
-        if (held is { } heldFor)
+        return Created(payment, submission.BankCode, held);
+    }
+
+    /// <summary>A payment committed: the router hears of it, unless it is held in suspense.</summary>
+    private IngestionResult Created(Payment payment, string bankCode, SuspenseReason? held)
+    {
+        if (held is { } reason)
         {
-            LogHeld(payment.Id, submission.BankCode, heldFor);
-            return new IngestionResult.Created(payment);
+            LogHeld(payment.Id, bankCode, reason);
+        }
+        else
+        {
+            LogReceived(payment.Id, bankCode, payment.PartnerAccountId);
+            router.Notify();
         }
 
-        LogReceived(payment.Id, submission.BankCode, payment.PartnerAccountId);
-        router.Notify();
         return new IngestionResult.Created(payment);
     }
 

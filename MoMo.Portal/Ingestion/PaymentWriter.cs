@@ -6,6 +6,7 @@ using MoMo.Portal.Data.Postgres;
 using MoMo.Portal.Data.Sqlite;
 using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
+using MoMo.Portal.Suspense;
 using Npgsql;
 
 namespace MoMo.Portal.Ingestion;
@@ -52,18 +53,21 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         _loops = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync))];
     }
 
-    /// <summary>Stores the payment and its proof; completes once they are committed (or with why they were not).</summary>
-    public async Task<WriteOutcome> WriteAsync(
-        BankSubmission submission, PaymentInstruction instruction, string fingerprint, DateTime receivedAtUtc)
+    /// <summary>
+    /// Stores the payment and its proof — held in suspense, with its case, when <paramref name="held"/> says why —
+    /// and completes once they are committed (or with why they were not).
+    /// </summary>
+    public async Task<WriteOutcome> WriteAsync(BankSubmission submission, PaymentInstruction instruction, string fingerprint,
+        DateTime receivedAtUtc, SuspenseReason? held = null)
     {
         // On the fast paths the rows are built here, on the bank's request thread, so that the writers — one, on
         // SQLite — only write.
         var proof = _fastPath ? DatabaseProofStore.Create(submission.Request) : null;
-        var pending = new PendingPayment(submission, instruction, fingerprint, receivedAtUtc)
+        var pending = new PendingPayment(submission, instruction, fingerprint, receivedAtUtc, held)
         {
             Rows = proof is null
                 ? default
-                : (proof, instruction.ToPayment(submission.BankCode, fingerprint, proof.Key, receivedAtUtc)),
+                : (proof, instruction.ToPayment(submission.BankCode, fingerprint, proof.Key, receivedAtUtc, held is not null)),
         };
 
         await _queue.Writer.WriteAsync(pending);
@@ -102,7 +106,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
             var fresh = new List<int>();
             for (var i = 0; i < batch.Count; i++)
             {
-                var (submission, instruction, _, _) = batch[i];
+                var (submission, instruction, _, _, _) = batch[i];
                 if (instruction.BankReference is { } reference)
                 {
                     var key = (submission.BankCode, reference);
@@ -188,7 +192,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
             foreach (var i in fresh)
             {
                 var (proof, payment) = batch[i].Rows;
-                outcomes[i] = _sqlite.Inserter.Insert(sqliteTransaction, proof, payment)
+                outcomes[i] = _sqlite.Inserter.Insert(sqliteTransaction, proof, payment, batch[i].Held)
                     ? new WriteOutcome.Created(payment)
                     : new WriteOutcome.Repeat(await FindStoredAsync(_sqlite.Db, payment));
             }
@@ -210,7 +214,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         await using var db = await _dbFactory.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var rows = fresh.Select(i => batch[i].Rows).ToList();
+        var rows = fresh.Select(i => (batch[i].Rows.Proof, batch[i].Rows.Payment, batch[i].Held)).ToList();
         var stored = await PostgresPaymentInserter.InsertAsync((NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction)transaction.GetDbTransaction(), rows);
         for (var n = 0; n < fresh.Count; n++)
@@ -230,8 +234,13 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         {
             var proofKey = await _proofStore.SaveAsync(batch[i].Submission.Request, db, CancellationToken.None);
             var payment = batch[i].Instruction.ToPayment(batch[i].Submission.BankCode, batch[i].Fingerprint, proofKey,
-                batch[i].ReceivedAtUtc);
+                batch[i].ReceivedAtUtc, batch[i].Held is not null);
             db.Payments.Add(payment);
+            if (batch[i].Held is { } reason)
+            {
+                db.SuspenseCases.Add(SuspenseCase.Hold(payment, reason, batch[i].ReceivedAtUtc));
+            }
+
             outcomes[i] = new WriteOutcome.Created(payment);
         }
 
@@ -270,7 +279,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     }
 
     private sealed record PendingPayment(
-        BankSubmission Submission, PaymentInstruction Instruction, string Fingerprint, DateTime ReceivedAtUtc)
+        BankSubmission Submission, PaymentInstruction Instruction, string Fingerprint, DateTime ReceivedAtUtc, SuspenseReason? Held)
     {
         public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

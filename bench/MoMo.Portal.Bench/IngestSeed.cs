@@ -6,7 +6,8 @@ using MoMo.Portal.Payers;
 namespace MoMo.Portal.Bench;
 
 /// <summary>
-/// <c>seed-ingest --data DIR [--postgres CS] --key K --n N</c>: a fresh database with bank africa_bank (key K) and partners and payers
+/// <c>seed-ingest --data DIR [--postgres CS] --key K --n N [--unknown-reference hold]</c>: a fresh database with bank
+/// africa_bank (key K; holding payments for unknown payers in suspense when asked) and partners and payers
 /// partner1..N / payer1..N, as the load generator's requests name them.
 /// </summary>
 internal static class IngestSeed
@@ -25,7 +26,13 @@ internal static class IngestSeed
         await app.Services.MigrateDatabaseAsync();
 
         var key = options.Get("key", BankApiKeys.Generate());
-        await app.Services.GetRequiredService<BankService>().CreateAsync("africa_bank", "Africa Bank", key, "bench", CancellationToken.None);
+        var banks = app.Services.GetRequiredService<BankService>();
+        await banks.CreateAsync("africa_bank", "Africa Bank", key, "bench", CancellationToken.None);
+        if (options.Get("unknown-reference", "reject") == "hold")
+        {
+            await banks.SetUnknownReferenceAsync("africa_bank", UnknownReferencePolicy.Hold, "bench", CancellationToken.None);
+        }
+
         var partners = app.Services.GetRequiredService<PartnerService>();
         var payers = app.Services.GetRequiredService<PayerService>();
         var count = options.Get("n", 100);

@@ -1,5 +1,6 @@
 using MoMo.Portal.Ingestion;
 using MoMo.Portal.Payments;
+using MoMo.Portal.Suspense;
 using Npgsql;
 
 namespace MoMo.Portal.Data.Postgres;
@@ -27,22 +28,36 @@ internal static class PostgresPaymentInserter
         SELECT "Id" FROM payment
         """;
 
+    // The same, for a payment held in suspense: its case is inserted with it.
+    private static readonly string s_heldSql = Sql.Replace("""
+        SELECT "Id" FROM payment
+        """, """
+        , suspense AS (
+            INSERT INTO "SuspenseCases" ("PaymentId", "Reason", "HeldAtUtc", "Version") SELECT "Id", $24, $10, 0 FROM payment)
+        SELECT "Id" FROM payment
+        """, StringComparison.Ordinal);
+
     /// <summary>
-    /// Inserts every pair; returns, per pair, whether it was stored (its payment then has its id) or its transaction id
-    /// was already taken.
+    /// Inserts every payment with its proof (and its suspense case, when held); returns, per payment, whether it was
+    /// stored (it then has its id) or its transaction id was already taken.
     /// </summary>
     public static async Task<bool[]> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        IReadOnlyList<(RequestProof Proof, Payment Payment)> rows)
+        IReadOnlyList<(RequestProof Proof, Payment Payment, SuspenseReason? Held)> rows)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var (proof, payment) in rows)
+        foreach (var (proof, payment, held) in rows)
         {
-            var command = new NpgsqlBatchCommand(Sql);
+            var command = new NpgsqlBatchCommand(held is null ? Sql : s_heldSql);
             Add(command, payment.PayerId, payment.PartnerAccountId, payment.BankCode, payment.BankReference,
                 payment.AmountMinor, payment.Currency, payment.RequestFingerprint, payment.ProofKey, payment.BankDateUtc,
                 payment.ReceivedAtUtc, payment.Status.ToString(), payment.DeliveryId, payment.NextAttemptAtUtc,
                 proof.Key, proof.ReceivedAtUtc, proof.Method, proof.Path, proof.ContentType, proof.HeadersJson,
                 proof.RemoteAddress, proof.Body, proof.BodyTruncated, proof.BodySha256);
+            if (held is { } reason)
+            {
+                Add(command, reason.ToString());
+            }
+
             batch.BatchCommands.Add(command);
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using MoMo.Portal.Ingestion;
 using MoMo.Portal.Payments;
+using MoMo.Portal.Suspense;
 
 namespace MoMo.Portal.Data.Sqlite;
 
@@ -21,6 +22,7 @@ internal sealed class SqlitePaymentInserter : IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _payment;
     private readonly SqliteCommand _proof;
+    private readonly SqliteCommand _suspense;
 
     public SqlitePaymentInserter(SqliteConnection connection)
     {
@@ -40,13 +42,17 @@ internal sealed class SqlitePaymentInserter : IDisposable
                 "RemoteAddress", "Body", "BodyTruncated", "BodySha256")
             VALUES ($key, $received, $method, $path, $contentType, $headers, $remote, $body, $truncated, $sha);
             """, "$key", "$received", "$method", "$path", "$contentType", "$headers", "$remote", "$body", "$truncated", "$sha");
+        _suspense = Prepare(connection, """
+            INSERT INTO "SuspenseCases" ("PaymentId", "Reason", "HeldAtUtc", "Version") VALUES ($payment, $reason, $held, 0);
+            """, "$payment", "$reason", "$held");
     }
 
     /// <summary>
-    /// Inserts the payment and then its proof. Returns false, inserting nothing, when the bank's transaction id is
-    /// already stored: the unique index decides, within this transaction and against every other writer.
+    /// Inserts the payment, then its proof and, for a payment <paramref name="held"/> in suspense, its case. Returns
+    /// false, inserting nothing, when the bank's transaction id is already stored: the unique index decides, within
+    /// this transaction and against every other writer.
     /// </summary>
-    public bool Insert(SqliteTransaction transaction, RequestProof proof, Payment payment)
+    public bool Insert(SqliteTransaction transaction, RequestProof proof, Payment payment, SuspenseReason? held)
     {
         _payment.Transaction = transaction;
         Bind(_payment, payment.PayerId, payment.PartnerAccountId, payment.BankCode, payment.BankReference,
@@ -66,6 +72,13 @@ internal sealed class SqlitePaymentInserter : IDisposable
         Bind(_proof, proof.Key, Time(proof.ReceivedAtUtc), proof.Method, proof.Path, proof.ContentType, proof.HeadersJson,
             proof.RemoteAddress, proof.Body, proof.BodyTruncated ? 1 : 0, proof.BodySha256);
         _proof.ExecuteNonQuery();
+        if (held is { } reason)
+        {
+            _suspense.Transaction = transaction;
+            Bind(_suspense, payment.Id, reason.ToString(), Time(payment.ReceivedAtUtc));
+            _suspense.ExecuteNonQuery();
+        }
+
         return true;
     }
 
@@ -97,5 +110,6 @@ internal sealed class SqlitePaymentInserter : IDisposable
     {
         _payment.Dispose();
         _proof.Dispose();
+        _suspense.Dispose();
     }
 }
