@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using MoMo.Portal.Banks;
 using MoMo.Portal.Components;
 using MoMo.Portal.Data;
+using MoMo.Portal.Days;
 using MoMo.Portal.Deployment;
 using MoMo.Portal.Health;
 using MoMo.Portal.Ingestion;
@@ -26,6 +27,7 @@ public static class PortalApp
         builder.AddStaffIdentity();
         builder.AddIngestion();
         builder.AddPaymentRouting();
+        builder.AddBusinessDays();
         builder.AddHealthEndpoints();
         builder.AddLoadBalancerSupport();
         builder.Services.AddSingleton<BankService>();

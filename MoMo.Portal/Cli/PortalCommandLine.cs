@@ -38,6 +38,7 @@ public static class PortalCommandLine
             ReferenceDataCommands.Payer(context),
             ReferenceDataCommands.User(context),
             PaymentCommands.Payments(context),
+            DayCommands.Days(context),
         };
 
         var parsed = root.Parse(args);

@@ -27,6 +27,10 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<IntakeRecord> IntakeRecords => Set<IntakeRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Suspense.SuspenseCase> SuspenseCases => Set<Suspense.SuspenseCase>();
+    public DbSet<Days.DayTotal> DayTotals => Set<Days.DayTotal>();
+    public DbSet<Days.DayAdjustment> DayAdjustments => Set<Days.DayAdjustment>();
+    public DbSet<Days.BusinessDay> BusinessDays => Set<Days.BusinessDay>();
+    public DbSet<Days.TotalsLock> TotalsLocks => Set<Days.TotalsLock>();
 
     /// <summary>Shared by every instance, so a cookie or antiforgery token from one instance is valid on all.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -17,8 +17,8 @@ internal static class PostgresPaymentInserter
         WITH payment AS (
             INSERT INTO "Payments" ("PayerId", "PartnerAccountId", "BankCode", "BankReference", "AmountMinor", "Currency",
                 "RequestFingerprint", "ProofKey", "BankDateUtc", "ReceivedAtUtc", "ProcessError", "Status", "AttemptCount",
-                "ScheduleStep", "DeliveryId", "NextAttemptAtUtc")
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, 0, 0, $12, $13)
+                "ScheduleStep", "DeliveryId", "NextAttemptAtUtc", "BucketVersion", "FoldedVersion")
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, 0, 0, $12, $13, 1, 0)
             ON CONFLICT ("BankCode", "BankReference") DO NOTHING
             RETURNING "Id"),
         proof AS (

@@ -31,9 +31,9 @@ internal sealed class SqlitePaymentInserter : IDisposable
             INSERT INTO "Payments" ("PayerId", "PartnerAccountId", "BankCode", "BankReference", "AmountMinor", "Currency",
                 "RequestFingerprint", "ProofKey", "BankDateUtc", "ReceivedAtUtc", "ProcessedAtUtc", "ProcessError", "Status",
                 "AttemptCount", "ScheduleStep", "DeliveryId", "RetryRequestedBy", "NextAttemptAtUtc", "LastError",
-                "ClaimToken", "ClaimExpiresAtUtc")
+                "ClaimToken", "ClaimExpiresAtUtc", "BucketVersion", "FoldedVersion", "FoldedBucket")
             VALUES ($payer, $partner, $bank, $reference, $amount, $currency, $fingerprint, $proofKey, $bankDate, $received,
-                NULL, 0, $status, 0, 0, $deliveryId, NULL, $next, NULL, NULL, NULL)
+                NULL, 0, $status, 0, 0, $deliveryId, NULL, $next, NULL, NULL, NULL, 1, 0, NULL)
             ON CONFLICT ("BankCode", "BankReference") DO NOTHING;
             """, "$payer", "$partner", "$bank", "$reference", "$amount", "$currency", "$fingerprint", "$proofKey",
             "$bankDate", "$received", "$status", "$deliveryId", "$next");

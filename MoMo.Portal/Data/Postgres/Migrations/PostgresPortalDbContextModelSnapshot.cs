@@ -348,6 +348,114 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("MoMo.Portal.Days.BusinessDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("ClosedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClosedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("BusinessDays");
+                });
+
+            modelBuilder.Entity("MoMo.Portal.Days.DayAdjustment", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("OriginDay")
+                        .HasColumnType("date");
+
+                    b.Property<string>("BankCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("PartnerAccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Bucket")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "OriginDay", "BankCode", "PartnerAccountId", "Currency", "Bucket");
+
+                    b.HasIndex("OriginDay");
+
+                    b.ToTable("DayAdjustments");
+                });
+
+            modelBuilder.Entity("MoMo.Portal.Days.DayTotal", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("BankCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("PartnerAccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Bucket")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "BankCode", "PartnerAccountId", "Currency", "Bucket");
+
+                    b.ToTable("DayTotals");
+                });
+
+            modelBuilder.Entity("MoMo.Portal.Days.TotalsLock", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LastFoldAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("TotalsLocks");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1
+                        });
+                });
+
             modelBuilder.Entity("MoMo.Portal.Ingestion.IntakeRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -602,6 +710,9 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<int>("BucketVersion")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("ClaimExpiresAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -619,6 +730,13 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FoldedBucket")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("FoldedVersion")
+                        .HasColumnType("integer");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
@@ -672,6 +790,10 @@ namespace MoMo.Portal.Data.Postgres.Migrations
 
                     b.HasIndex("DeliveryId")
                         .IsUnique();
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_Payments_Unfolded")
+                        .HasFilter("\"FoldedVersion\" <> \"BucketVersion\"");
 
                     b.HasIndex("ReceivedAtUtc");
 

@@ -335,6 +335,114 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("MoMo.Portal.Days.BusinessDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClosedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("BusinessDays");
+                });
+
+            modelBuilder.Entity("MoMo.Portal.Days.DayAdjustment", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("OriginDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BankCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PartnerAccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Bucket")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "OriginDay", "BankCode", "PartnerAccountId", "Currency", "Bucket");
+
+                    b.HasIndex("OriginDay");
+
+                    b.ToTable("DayAdjustments");
+                });
+
+            modelBuilder.Entity("MoMo.Portal.Days.DayTotal", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BankCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PartnerAccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Bucket")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "BankCode", "PartnerAccountId", "Currency", "Bucket");
+
+                    b.ToTable("DayTotals");
+                });
+
+            modelBuilder.Entity("MoMo.Portal.Days.TotalsLock", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastFoldAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("TotalsLocks");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1
+                        });
+                });
+
             modelBuilder.Entity("MoMo.Portal.Ingestion.IntakeRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -583,6 +691,9 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("BucketVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("ClaimExpiresAtUtc")
                         .HasColumnType("TEXT");
 
@@ -600,6 +711,13 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("FoldedBucket")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FoldedVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
@@ -653,6 +771,10 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("DeliveryId")
                         .IsUnique();
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_Payments_Unfolded")
+                        .HasFilter("\"FoldedVersion\" <> \"BucketVersion\"");
 
                     b.HasIndex("ReceivedAtUtc");
 
