@@ -47,7 +47,9 @@ public sealed class DayTotalsReader(IDbContextFactory<PortalDbContext> dbFactory
             .Select(g => g.Key with { Count = g.Sum(a => a.Count), AmountMinor = g.Sum(a => a.AmountMinor) })
             .Where(a => a.Count != 0 || a.AmountMinor != 0).ToList();
 
-        return [.. lines.Keys.Concat(closed.Keys).Distinct().OrderDescending().Select(day => new DayView(
+        // A day is listed when payments were received on it, when it was closed, or when adjustments were made on it.
+        var listed = lines.Keys.Concat(closed.Keys).Concat(allAdjustments.Select(a => a.Day).Where(d => d >= from && d <= to));
+        return [.. listed.Distinct().OrderDescending().Select(day => new DayView(
             day, closed.GetValueOrDefault(day),
             [.. (lines.GetValueOrDefault(day) ?? []).Where(l => l.Value.Count != 0 || l.Value.AmountMinor != 0)
                 .Select(l => new TotalsLine(l.Key.BankCode, l.Key.PartnerAccountId, l.Key.Currency, l.Key.Bucket, l.Value.Count, l.Value.AmountMinor))
