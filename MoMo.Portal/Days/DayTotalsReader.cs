@@ -45,7 +45,10 @@ public sealed class DayTotalsReader(IDbContextFactory<PortalDbContext> dbFactory
                 d.Key.Currency, d.Key.Bucket, d.Value.Count, d.Value.Amount)))
             .GroupBy(a => a with { Count = 0, AmountMinor = 0 })
             .Select(g => g.Key with { Count = g.Sum(a => a.Count), AmountMinor = g.Sum(a => a.AmountMinor) })
-            .Where(a => a.Count != 0 || a.AmountMinor != 0).ToList();
+            .Where(a => a.Count != 0 || a.AmountMinor != 0)
+            .OrderBy(a => a.Day).ThenBy(a => a.OriginDay).ThenBy(a => a.BankCode, StringComparer.Ordinal)
+            .ThenBy(a => a.PartnerAccountId, StringComparer.Ordinal).ThenBy(a => a.Currency, StringComparer.Ordinal).ThenBy(a => a.Bucket)
+            .ToList();
 
         // A day is listed when payments were received on it, when it was closed, or when adjustments were made on it.
         var listed = lines.Keys.Concat(closed.Keys).Concat(allAdjustments.Select(a => a.Day).Where(d => d >= from && d <= to));
