@@ -17,9 +17,11 @@ public sealed class CloseOptions : IValidatableObject
     /// <summary>How long after the cut-off the recurring job closes the day, for late outcomes to arrive.</summary>
     public TimeSpan Grace { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>When the running totals fold in recent changes (Hangfire cron, seconds first).</summary>
-    [Required]
-    public string FoldCron { get; set; } = "*/5 * * * * *";
+    /// <summary>
+    /// How often each instance folds recent changes into the running totals (<see cref="TotalsFoldService"/>);
+    /// zero turns the background fold off (closes and <c>days</c> commands still fold first).
+    /// </summary>
+    public TimeSpan FoldInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>When the close job looks for days to close.</summary>
     [Required]
@@ -30,6 +32,11 @@ public sealed class CloseOptions : IValidatableObject
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
         {
             yield return new ValidationResult($"Close:TimeZone '{TimeZone}' is not a known IANA time zone id (e.g. Africa/Kampala).", [nameof(TimeZone)]);
+        }
+
+        if (FoldInterval < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Close:FoldInterval cannot be negative.", [nameof(FoldInterval)]);
         }
 
         if (Grace < TimeSpan.Zero)

@@ -90,14 +90,6 @@ public abstract record CloseOutcome
     public sealed record TooEarly(DateTime EndsAtUtc) : CloseOutcome;
 }
 
-/// <summary>The recurring <c>fold-totals</c> job.</summary>
-public sealed class FoldTotalsJob(TotalsFolder folder)
-{
-    public const string Id = "fold-totals";
-
-    public Task RunAsync(CancellationToken cancellationToken) => folder.FoldAsync(cancellationToken);
-}
-
 /// <summary>The recurring <c>close-days</c> job: closing twice is harmless, so a missed or repeated run is too.</summary>
 public sealed class CloseDaysJob(DayCloser closer)
 {

@@ -13,10 +13,8 @@ public static class DaysExtensions
         builder.Services.AddSingleton<TotalsFolder>();
         builder.Services.AddSingleton<DayCloser>();
         builder.Services.AddSingleton<DayTotalsReader>();
-        builder.Services.AddTransient<FoldTotalsJob>();
+        builder.Services.AddHostedService<TotalsFoldService>();
         builder.Services.AddTransient<CloseDaysJob>();
-        builder.Services.AddSingleton(RecurringJobRegistration.For<FoldTotalsJob>(FoldTotalsJob.Id,
-            job => job.RunAsync(CancellationToken.None), services => services.GetRequiredService<IOptions<CloseOptions>>().Value.FoldCron));
         builder.Services.AddSingleton(RecurringJobRegistration.For<CloseDaysJob>(CloseDaysJob.Id,
             job => job.RunAsync(CancellationToken.None), services => services.GetRequiredService<IOptions<CloseOptions>>().Value.CloseCron));
         return builder;
