@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MoMo.Portal.Audit;
 using MoMo.Portal.Data;
+using MoMo.Portal.Ingestion;
 
 namespace MoMo.Portal.Days;
 
@@ -11,8 +12,8 @@ namespace MoMo.Portal.Days;
 /// it happens on (see <see cref="TotalsFolder"/>).
 /// </summary>
 public sealed partial class DayCloser(
-    IDbContextFactory<PortalDbContext> dbFactory, TotalsFolder folder, BusinessCalendar calendar, IOptions<CloseOptions> options,
-    TimeProvider clock, ILogger<DayCloser> logger)
+    IDbContextFactory<PortalDbContext> dbFactory, PaymentWriter writer, TotalsFolder folder, BusinessCalendar calendar,
+    IOptions<CloseOptions> options, TimeProvider clock, ILogger<DayCloser> logger)
 {
     public const string JobActor = "close-days job";
 
@@ -25,7 +26,19 @@ public sealed partial class DayCloser(
             return new CloseOutcome.TooEarly(end);
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        CloseOutcome? outcome = null;
+        // A writer's work, like the fold it finishes (see TotalsFolder).
+        await writer.RunAsWriterAsync(async db => outcome = await CloseInAsync(db, day, actor, now, cancellationToken), cancellationToken);
+        if (outcome is CloseOutcome.Closed)
+        {
+            LogClosed(day, actor);
+        }
+
+        return outcome!;
+    }
+
+    private async Task<CloseOutcome> CloseInAsync(PortalDbContext db, DateOnly day, string actor, DateTime now, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await folder.LockAsync(db, cancellationToken);
         if (await db.BusinessDays.AsNoTracking().SingleOrDefaultAsync(d => d.Day == day, cancellationToken) is { } closed)
@@ -47,7 +60,6 @@ public sealed partial class DayCloser(
             null, new { Day = day, Totals = totals }, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        LogClosed(day, actor);
         return new CloseOutcome.Closed(businessDay);
     }
 

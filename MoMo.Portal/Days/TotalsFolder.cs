@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Data;
+using MoMo.Portal.Ingestion;
 using MoMo.Portal.Payments;
 
 namespace MoMo.Portal.Days;
@@ -12,10 +13,13 @@ namespace MoMo.Portal.Days;
 /// instances, and closes, take turns.
 /// </summary>
 public sealed partial class TotalsFolder(
-    IDbContextFactory<PortalDbContext> dbFactory, BusinessCalendar calendar, TimeProvider clock, ILogger<TotalsFolder> logger)
+    PaymentWriter writer, BusinessCalendar calendar, TimeProvider clock, ILogger<TotalsFolder> logger)
 {
-    /// <summary>Payments per transaction: a first fold of a large history never holds the writer for long.</summary>
-    public const int BatchSize = 5_000;
+    /// <summary>
+    /// Payments per transaction. Small: on SQLite each batch takes a turn in the ingestion writer's queue
+    /// (<see cref="PaymentWriter.RunAsWriterAsync"/>), and the payments queued behind it wait for it.
+    /// </summary>
+    public const int BatchSize = 500;
 
     /// <summary>Folds until nothing is left to fold; returns how many payments were folded.</summary>
     public async Task<int> FoldAsync(CancellationToken cancellationToken)
@@ -23,11 +27,14 @@ public sealed partial class TotalsFolder(
         var folded = 0;
         while (true)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await LockAsync(db, cancellationToken);
-            var batch = await FoldBatchAsync(db, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            var batch = 0;
+            await writer.RunAsWriterAsync(async db =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await LockAsync(db, cancellationToken);
+                batch = await FoldBatchAsync(db, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }, cancellationToken);
             folded += batch;
             if (batch < BatchSize)
             {

@@ -26,8 +26,8 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     /// <summary>Batches in flight at once on a database that takes concurrent writers.</summary>
     public const int ConcurrentWriters = 4;
 
-    private readonly Channel<PendingPayment> _queue =
-        Channel.CreateBounded<PendingPayment>(new BoundedChannelOptions(4 * MaxBatch));
+    private readonly Channel<WriterItem> _queue =
+        Channel.CreateBounded<WriterItem>(new BoundedChannelOptions(4 * MaxBatch));
 
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly IProofStore _proofStore;
@@ -74,14 +74,47 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         return await pending.Completion.Task;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/>, which writes in bulk off the ingestion path (the running totals' fold), as a writer:
+    /// on SQLite it takes its turn in this writer's queue, on the writer's connection, instead of competing with the
+    /// writer for the one write lock (competing, the fold made banks wait up to 800 ms, docs/BENCHMARKS.md); on a
+    /// database with concurrent writers it runs on a context of its own. The work runs its own transaction.
+    /// </summary>
+    public async Task RunAsWriterAsync(Func<PortalDbContext, Task> work, CancellationToken cancellationToken)
+    {
+        if (_provider != DatabaseProvider.Sqlite || !_fastPath)
+        {
+            await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
+            await work(db);
+            return;
+        }
+
+        var item = new ExclusiveWork(work);
+        await _queue.Writer.WriteAsync(item, cancellationToken);
+        await item.Completion.Task;
+    }
+
     private async Task RunAsync()
     {
         var batch = new List<PendingPayment>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
             {
-                batch.Add(pending);
+                if (item is ExclusiveWork work)
+                {
+                    // What was queued before the work is written before it, in order.
+                    if (batch.Count > 0)
+                    {
+                        await WriteBatchAsync(batch);
+                        batch.Clear();
+                    }
+
+                    await RunExclusiveAsync(work);
+                    continue;
+                }
+
+                batch.Add((PendingPayment)item);
             }
 
             // Several loops wake for one payment on PostgreSQL; those that find nothing have nothing to write.
@@ -178,6 +211,29 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 LogPaymentFailed(exception, pending.Submission.BankCode);
                 pending.Completion.TrySetResult(new WriteOutcome.Failed(exception));
             }
+        }
+    }
+
+    private async Task RunExclusiveAsync(ExclusiveWork work)
+    {
+        try
+        {
+            _sqlite ??= await SqliteSession.OpenAsync(_dbFactory);
+            await work.Work(_sqlite.Db);
+            work.Completion.TrySetResult();
+        }
+        catch (Exception exception)
+        {
+            work.Completion.TrySetException(exception);
+            if (_sqlite is not null)
+            {
+                await _sqlite.DisposeAsync();
+                _sqlite = null;
+            }
+        }
+        finally
+        {
+            _sqlite?.Db.ChangeTracker.Clear();
         }
     }
 
@@ -278,8 +334,17 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>What the writer's queue holds: payments to write, and now and then bulk work to run as the writer.</summary>
+    private abstract record WriterItem;
+
+    private sealed record ExclusiveWork(Func<PortalDbContext, Task> Work) : WriterItem
+    {
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     private sealed record PendingPayment(
         BankSubmission Submission, PaymentInstruction Instruction, string Fingerprint, DateTime ReceivedAtUtc, SuspenseReason? Held)
+        : WriterItem
     {
         public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
