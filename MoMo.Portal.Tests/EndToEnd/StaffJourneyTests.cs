@@ -25,7 +25,7 @@ public sealed class StaffJourneyTests
         await AddUserAsync(session, "admin@momo.test", Roles.Admin);
 
         var page = await session.SignInAsync("admin@momo.test", Password);
-        foreach (var path in new[] { "/payments", "/partners", "/banks", "/intake" })
+        foreach (var path in new[] { "/payments", "/suspense", "/days", "/partners", "/banks", "/intake" })
         {
             await BrowserSession.GoToAsync(page, path);
         }

@@ -35,6 +35,7 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
                      typeof(PartnerService), typeof(PayerService), typeof(BankService), typeof(PartnerTester),
                      typeof(IProofStore), typeof(UserAccounts), typeof(Portal.Suspense.SuspenseService),
                      typeof(Microsoft.Extensions.Options.IOptions<Portal.Suspense.SuspenseOptions>),
+                     typeof(Portal.Days.DayTotalsReader), typeof(Portal.Days.DayCloser), typeof(Portal.Days.BusinessCalendar),
                  })
         {
             Services.AddSingleton(type, Portal.Services.GetRequiredService(type));
