@@ -9,7 +9,7 @@ namespace MoMo.Portal.Payments;
 /// </summary>
 public sealed record PaymentFilter
 {
-    /// <summary>A status, or <see cref="HeldStatus"/> for due payments whose partner is disabled.</summary>
+    /// <summary>A status, <see cref="HeldStatus"/> for due payments whose partner is disabled, or <see cref="WaitingStatus"/>.</summary>
     public string? Status { get; init; }
     public string? Partner { get; init; }
     public string? Payer { get; init; }
@@ -27,6 +27,9 @@ public sealed record PaymentFilter
 
     public const string HeldStatus = "Held";
 
+    /// <summary>On its way to an enabled partner: received, being delivered or retrying (the dashboard's "Waiting").</summary>
+    public const string WaitingStatus = "Waiting";
+
     /// <summary>The payments that match; <paramref name="partners"/> tells which partners are disabled (for "Held").</summary>
     public IQueryable<Payment> Apply(IQueryable<Payment> payments, IQueryable<Partners.Partner> partners)
     {
@@ -37,6 +40,13 @@ public sealed record PaymentFilter
             var disabled = partners.Where(partner => !partner.IsActive).Select(partner => partner.AccountId);
             payments = payments.Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
                                            && disabled.Contains(p.PartnerAccountId));
+        }
+        else if (Status == WaitingStatus)
+        {
+            var disabled = partners.Where(partner => !partner.IsActive).Select(partner => partner.AccountId);
+            payments = payments.Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.Delivering
+                                            || p.Status == PaymentStatus.RetryScheduled)
+                                           && !disabled.Contains(p.PartnerAccountId));
         }
         else if (Enum.TryParse<PaymentStatus>(Status, out var status))
         {

@@ -9,7 +9,7 @@ namespace MoMo.Portal.Components.Pages.Dashboard;
 /// payments one computation costs a few hundred milliseconds (docs/BENCHMARKS.md).
 /// </summary>
 public sealed class DashboardCache(IMemoryCache cache, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<MoMo.Portal.Suspense.SuspenseOptions> suspense)
+    MoMo.Portal.Days.DayTotalsReader totals, Microsoft.Extensions.Options.IOptions<MoMo.Portal.Suspense.SuspenseOptions> suspense)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
 
@@ -18,6 +18,6 @@ public sealed class DashboardCache(IMemoryCache cache, IDbContextFactory<PortalD
         {
             entry.AbsoluteExpirationRelativeToNow = MaxAge;
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            return await DashboardStats.LoadAsync(db, clock.GetUtcNow().UtcDateTime, suspense.Value.AlertAfter, cancellationToken);
+            return await DashboardStats.LoadAsync(db, totals, clock.GetUtcNow().UtcDateTime, suspense.Value.AlertAfter, cancellationToken);
         }))!;
 }
