@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using MoMo.Portal.Cli;
 using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Tests.TestSupport;
@@ -101,12 +100,7 @@ public sealed class SuspenseCommandTests : IAsyncLifetime
         Assert.Equal(2, wrong.ExitCode);
     }
 
-    private async Task<CommandRun> RunAsync(params string[] args)
-    {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var exitCode = await PortalCommandLine.RunAsync(_portal.Services, args, output, error, Ct);
-        return new CommandRun(exitCode, output.ToString(), error.ToString());
-    }
+    private Task<CommandRun> RunAsync(params string[] args) => CommandLineRunner.RunOnAsync(_portal.Services, args);
 
     private async Task<long> PostAsync(string payer, HttpStatusCode expected)
     {

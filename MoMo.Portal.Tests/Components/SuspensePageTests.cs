@@ -1,4 +1,3 @@
-using System.Net;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using MoMo.Portal.Banks;
@@ -103,12 +102,6 @@ public sealed class SuspensePageTests : PortalComponentTest
 
     private IRenderedComponent<MudDialogProvider> _dialogs = default!;
 
-    private async Task<long> PostHeldAsync(string payer, string partner, string amount)
-    {
-        using var client = Portal.CreateClient();
-        var response = await client.SendAsync(BankRequests.Post(
-            BankRequests.Body(payer: payer, partner: partner, amount: amount, transactionId: Guid.NewGuid().ToString("N")), Portal.BankApiKey), Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.JsonAsync()).GetProperty("id").GetInt64();
-    }
+    private Task<long> PostHeldAsync(string payer, string partner, string amount) =>
+        Portal.PostPaymentAsync(partner, amount, Guid.NewGuid().ToString("N"), payer);
 }

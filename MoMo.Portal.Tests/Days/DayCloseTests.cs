@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using MoMo.Portal.Cli;
 using MoMo.Portal.Data;
 using MoMo.Portal.Days;
 using MoMo.Portal.Payments;
@@ -142,12 +141,7 @@ public abstract class DayCloseTests(DatabaseProvider provider) : IAsyncLifetime
         return payment.Id;
     }
 
-    private async Task<CommandRun> RunAsync(params string[] args)
-    {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var exitCode = await PortalCommandLine.RunAsync(_portal.Services, args, output, error, Ct);
-        return new CommandRun(exitCode, output.ToString(), error.ToString());
-    }
+    private Task<CommandRun> RunAsync(params string[] args) => CommandLineRunner.RunOnAsync(_portal.Services, args);
 }
 
 public sealed class DayCloseOnSqliteTests() : DayCloseTests(DatabaseProvider.Sqlite);

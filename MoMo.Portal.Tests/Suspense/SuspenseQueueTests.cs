@@ -266,14 +266,8 @@ public abstract class SuspenseQueueTests(DatabaseProvider provider) : IAsyncLife
         }
     }
 
-    private async Task<long> PostHeldAsync(string payer, string partner)
-    {
-        using var client = _portal.CreateClient();
-        var response = await client.SendAsync(BankRequests.Post(
-            BankRequests.Body(payer: payer, partner: partner, transactionId: Guid.NewGuid().ToString("N")), _portal.BankApiKey), Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.JsonAsync()).GetProperty("id").GetInt64();
-    }
+    private Task<long> PostHeldAsync(string payer, string partner) =>
+        _portal.PostPaymentAsync(partner, "55.10", Guid.NewGuid().ToString("N"), payer);
 
     private Task<RoutingSummary> RoutePassAsync() => _portal.Services.GetRequiredService<PaymentRouter>().RunPassAsync(Ct);
 }

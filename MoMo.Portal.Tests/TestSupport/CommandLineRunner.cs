@@ -37,6 +37,14 @@ public static class CommandLineRunner
         return new CommandRun(exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs a command on a running portal's own services (its database, its caches).</summary>
+    public static async Task<CommandRun> RunOnAsync(IServiceProvider services, params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var exitCode = await PortalCommandLine.RunAsync(services, args, output, error);
+        return new CommandRun(exitCode, output.ToString(), error.ToString());
+    }
+
     public static Task<CommandRun> RunAsync(string dataDirectory, params string[] args) =>
         RunAsync("Testing", dataDirectory, args);
 

@@ -146,12 +146,13 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return result.Value?.WebhookSecret ?? throw new InvalidOperationException(string.Join("; ", result.Errors.Values));
     }
 
-    /// <summary>Sends a payment through the bank API, as a bank would, and returns its id.</summary>
-    public async Task<long> PostPaymentAsync(string partner = PartnerId, string amount = "10.00", string? transactionId = null)
+    /// <summary>Sends a payment through the bank API, as a bank would, and returns its id (it must be answered 201).</summary>
+    public async Task<long> PostPaymentAsync(string partner = PartnerId, string amount = "10.00", string? transactionId = null,
+        string payer = PayerId)
     {
         using var client = CreateClient();
         var response = await client.SendAsync(BankRequests.Post(
-            BankRequests.Body(partner: partner, amount: amount, transactionId: transactionId), BankApiKey));
+            BankRequests.Body(payer: payer, partner: partner, amount: amount, transactionId: transactionId), BankApiKey));
         if (response.StatusCode != System.Net.HttpStatusCode.Created)
         {
             throw new InvalidOperationException($"The bank API answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
