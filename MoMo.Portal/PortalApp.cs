@@ -37,6 +37,7 @@ public static class PortalApp
         builder.Services.AddSingleton<PayerService>();
         builder.Services.AddSingleton<PaymentRetryService>();
         builder.Services.AddSingleton<SuspenseService>();
+        builder.Services.AddSingleton<MoMo.Portal.Statements.PartnerStatements>();
         builder.Services.AddOptions<SuspenseOptions>().BindConfiguration(SuspenseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<MoMo.Portal.Components.Pages.Dashboard.DashboardCache>();

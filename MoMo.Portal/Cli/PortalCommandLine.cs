@@ -39,6 +39,7 @@ public static class PortalCommandLine
             ReferenceDataCommands.User(context),
             PaymentCommands.Payments(context),
             DayCommands.Days(context),
+            StatementCommands.Statements(context),
         };
 
         var parsed = root.Parse(args);
