@@ -104,6 +104,7 @@ public static class PortalApp
         app.UsePaymentRouting();
         app.MapDevelopmentWebhookReceiver();
         app.MapPaymentExport();
+        MoMo.Portal.Statements.StatementDownload.MapStatementDownload(app);
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();

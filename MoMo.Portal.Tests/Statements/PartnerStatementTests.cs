@@ -100,6 +100,29 @@ public abstract class PartnerStatementTests(DatabaseProvider provider) : IAsyncL
         Assert.DoesNotContain(",=HYPERLINK", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Staff_download_the_same_bytes_and_anonymous_visitors_get_nothing()
+    {
+        await SeedAsync("4.00", "T-D", errored: false);
+        await RouteAsync();
+        await _portal.Services.GetRequiredService<DayCloser>().CloseAsync(_yesterday, "test", Ct);
+        await _portal.Services.GetRequiredService<Portal.Users.UserAccounts>().CreateAsync("viewer@momo.test", Roles.Viewer, "a-long-test-password", "test");
+        var path = $"/partners/shop/statement.csv?from={_yesterday:yyyy-MM-dd}&to={_yesterday:yyyy-MM-dd}";
+
+        var anonymous = await SignIn.Anonymous(_portal).GetAsync(path, Ct);
+        using var staff = await SignIn.AsAsync(_portal, "viewer@momo.test", "a-long-test-password");
+        var download = await staff.GetAsync(path, Ct);
+        var open = await staff.GetAsync($"/partners/shop/statement.csv?from={_yesterday.AddDays(1):yyyy-MM-dd}&to={_yesterday.AddDays(1):yyyy-MM-dd}", Ct);
+
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal($"statement-shop-{_yesterday:yyyy-MM-dd}-{_yesterday:yyyy-MM-dd}.csv", download.Content.Headers.ContentDisposition?.FileName);
+        var expected = StatementCsv.Write((await Statements.BuildAsync("shop", _yesterday, _yesterday, null, Ct)).Value!);
+        Assert.Equal(expected, await download.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, open.StatusCode);
+        Assert.Contains("covers closed business days only", await open.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     private async Task<long> SeedAsync(string amount, string transactionId, bool errored)
     {
         var calendar = _portal.Services.GetRequiredService<BusinessCalendar>();

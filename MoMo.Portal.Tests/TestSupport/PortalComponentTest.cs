@@ -36,7 +36,7 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
                      typeof(IProofStore), typeof(UserAccounts), typeof(Portal.Suspense.SuspenseService),
                      typeof(Microsoft.Extensions.Options.IOptions<Portal.Suspense.SuspenseOptions>),
                      typeof(Portal.Days.DayTotalsReader), typeof(Portal.Days.DayCloser), typeof(Portal.Days.BusinessCalendar),
-                     typeof(Portal.Components.Pages.Dashboard.DashboardCache),
+                     typeof(Portal.Components.Pages.Dashboard.DashboardCache), typeof(Portal.Statements.PartnerStatements),
                  })
         {
             Services.AddSingleton(type, Portal.Services.GetRequiredService(type));

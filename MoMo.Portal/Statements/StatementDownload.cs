@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace MoMo.Portal.Statements;
+
+/// <summary>
+/// <c>GET /partners/{accountId}/statement.csv?from=&amp;to=[&amp;asOf=]</c>: a partner's statement for staff to download (any
+/// signed-in staff role, as for the payments export); the same bytes as <c>statements partner</c>.
+/// </summary>
+internal static class StatementDownload
+{
+    public static void MapStatementDownload(this WebApplication app) =>
+        app.MapGet("/partners/{accountId}/statement.csv", async (string accountId, string? from, string? to, DateTime? asOf,
+            HttpContext http, PartnerStatements statements, CancellationToken cancellationToken) =>
+        {
+            if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
+                || !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last))
+            {
+                return Results.Problem(statusCode: 400, title: "Bad period", detail: "Give from and to as yyyy-MM-dd.");
+            }
+
+            var asOfUtc = asOf is { } at ? DateTime.SpecifyKind(at.ToUniversalTime(), DateTimeKind.Utc) : (DateTime?)null;
+            var result = await statements.BuildAsync(accountId, first, last, asOfUtc, cancellationToken);
+            if (result.Value is not { } statement)
+            {
+                return Results.Problem(statusCode: result.Errors.ContainsKey("Partner") ? 404 : 400, title: "No statement",
+                    detail: string.Join(" ", result.Errors.Values));
+            }
+
+            // Partner data must not stay in a browser's or a proxy's cache on a shared back-office PC.
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.File(StatementCsv.Write(statement), "text/csv; charset=utf-8", StatementCsv.FileName(statement));
+        }).WithName("DownloadPartnerStatement").ExcludeFromDescription();
+}
