@@ -50,6 +50,7 @@ public abstract class DayTotalsProperties(DatabaseProvider provider) : IAsyncLif
             from target in Gen.Choose(0, 1000)
             from change in Gen.Elements(Enum.GetValues<Change>())
             select (Step)new Move(target, change),
+            Gen.Choose(0, 2).Select(partner => (Step)new ReceiveFromBank(partner)),
             Gen.Elements(false, true).Select(twice => (Step)new Fold(twice)),
             Gen.Choose(1, 4).Select(daysAgo => (Step)new Close(daysAgo)));
 
@@ -90,6 +91,11 @@ public abstract class DayTotalsProperties(DatabaseProvider provider) : IAsyncLif
                 await db.SaveChangesAsync();
                 break;
             }
+
+            case ReceiveFromBank(var partner):
+                // Through the bank API: the writer's fast path, which inserts a payment already marked as counted.
+                await _portal.PostPaymentAsync(s_partners[partner], "3.21", Guid.NewGuid().ToString("N"));
+                break;
 
             case Move(var target, var change):
             {
@@ -202,6 +208,8 @@ public abstract class DayTotalsProperties(DatabaseProvider provider) : IAsyncLif
     private abstract record Step;
 
     private sealed record Receive(int DaysAgo, int Bank, int Partner, int Currency, int AmountMinor, bool Held) : Step;
+
+    private sealed record ReceiveFromBank(int Partner) : Step;
 
     private sealed record Move(int Target, Change Change) : Step;
 

@@ -47,7 +47,7 @@ public sealed partial class DayCloser(
         }
 
         // Everything received before the cut-off is counted before the day freezes (in the same locked transaction).
-        while (await folder.FoldBatchAsync(db, cancellationToken) == TotalsFolder.BatchSize)
+        while (await folder.FoldBatchAsync(db, cancellationToken))
         {
             db.ChangeTracker.Clear();
         }

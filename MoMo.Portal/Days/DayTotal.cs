@@ -49,4 +49,11 @@ public sealed class TotalsLock
     public const int TheOne = 1;
     public int Id { get; init; }
     public DateTime? LastFoldAtUtc { get; set; }
+
+    /// <summary>
+    /// On SQLite: every payment with an id up to this one has been counted. Its one writer hands out ids in commit order,
+    /// so the fold counts new payments by this watermark and never writes them again unless they changed; on
+    /// PostgreSQL (ids from a sequence, committed in any order) it stays 0 and new payments are found by their versions.
+    /// </summary>
+    public long CountedThroughPaymentId { get; set; }
 }

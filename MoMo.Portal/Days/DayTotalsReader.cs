@@ -21,7 +21,9 @@ public sealed class DayTotalsReader(IDbContextFactory<PortalDbContext> dbFactory
         var adjustments = await db.DayAdjustments.AsNoTracking()
             .Where(a => (a.Day >= from && a.Day <= to) || (a.OriginDay >= from && a.OriginDay <= to)).ToListAsync(cancellationToken);
         var closed = await db.BusinessDays.AsNoTracking().Where(d => d.Day >= from && d.Day <= to).ToDictionaryAsync(d => d.Day, cancellationToken);
-        var tail = await TotalsFolder.Unfolded(db).Select(BucketChange.Projection).ToListAsync(cancellationToken);
+        var watermark = await db.TotalsLocks.Where(l => l.Id == TotalsLock.TheOne).Select(l => l.CountedThroughPaymentId).SingleAsync(cancellationToken);
+        var (fresh, changed) = await TotalsFolder.PendingAsync(db, watermark, null, cancellationToken);
+        var tail = fresh.Concat(changed).ToList();
         var tailClosed = await TotalsFolder.ClosedDaysAsync(db, tail.Select(c => calendar.DayOf(c.ReceivedAtUtc)), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

@@ -5,10 +5,17 @@ namespace MoMo.Portal.Days;
 
 /// <summary>A payment whose bucket the totals have not counted as it is now, as the fold (and the exact reader) sees it.</summary>
 internal sealed record BucketChange(long Id, string BankCode, string PartnerAccountId, string Currency, long AmountMinor,
-    DateTime ReceivedAtUtc, PaymentStatus Status, int BucketVersion, TotalsBucket? FoldedBucket)
+    DateTime ReceivedAtUtc, PaymentStatus Status, int BucketVersion, int FoldedVersion, TotalsBucket? FoldedBucket)
 {
     public static readonly Expression<Func<Payment, BucketChange>> Projection = p => new BucketChange(
-        p.Id, p.BankCode, p.PartnerAccountId, p.Currency, p.AmountMinor, p.ReceivedAtUtc, p.Status, p.BucketVersion, p.FoldedBucket);
+        p.Id, p.BankCode, p.PartnerAccountId, p.Currency, p.AmountMinor, p.ReceivedAtUtc, p.Status, p.BucketVersion,
+        p.FoldedVersion, p.FoldedBucket);
+
+    /// <summary>Not in the totals at all yet (a new payment past the watermark), whatever its columns say.</summary>
+    public bool Uncounted { get; init; }
+
+    /// <summary>The bucket the totals count the payment in now; null when they do not count it.</summary>
+    public TotalsBucket? CountedIn => Uncounted ? null : FoldedBucket;
 }
 
 /// <summary>Where a delta is counted: the day, the day its payments were received (the same, for totals), and the rest.</summary>
@@ -36,14 +43,14 @@ internal sealed class TotalsDeltas : Dictionary<TotalsKey, (long Count, long Amo
         foreach (var change in changes)
         {
             var bucket = TotalsBuckets.Of(change.Status);
-            if (bucket == change.FoldedBucket)
+            if (bucket == change.CountedIn)
             {
                 continue;
             }
 
             var day = calendar.DayOf(change.ReceivedAtUtc);
             var (deltas, countedOn) = closed.Contains(day) ? (adjustments, today) : (totals, day);
-            if (change.FoldedBucket is { } before)
+            if (change.CountedIn is { } before)
             {
                 deltas.Add(new TotalsKey(countedOn, day, change.BankCode, TotalsBuckets.PartnerKey(before, change.PartnerAccountId),
                     change.Currency, before), -1, -change.AmountMinor);

@@ -21,28 +21,24 @@ public sealed partial class TotalsFolder(
     /// </summary>
     public const int BatchSize = 500;
 
-    /// <summary>Folds until nothing is left to fold; returns how many payments were folded.</summary>
+    /// <summary>Folds until nothing is left to fold; returns how many batches it took.</summary>
     public async Task<int> FoldAsync(CancellationToken cancellationToken)
     {
         var folded = 0;
         while (true)
         {
-            var batch = 0;
+            var more = false;
             await writer.RunAsWriterAsync(async db =>
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 await LockAsync(db, cancellationToken);
-                batch = await FoldBatchAsync(db, cancellationToken);
+                more = await FoldBatchAsync(db, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }, cancellationToken);
-            folded += batch;
-            if (batch < BatchSize)
+            folded++;
+            if (!more)
             {
-                if (folded > 0)
-                {
-                    LogFolded(folded);
-                }
-
+                LogFolded(folded);
                 return folded;
             }
         }
@@ -56,26 +52,38 @@ public sealed partial class TotalsFolder(
         await db.TotalsLocks.Where(l => l.Id == TotalsLock.TheOne)
             .ExecuteUpdateAsync(set => set.SetProperty(l => l.LastFoldAtUtc, clock.GetUtcNow().UtcDateTime), cancellationToken);
 
-    /// <summary>Folds up to <see cref="BatchSize"/> payments inside the caller's locked transaction.</summary>
-    internal async Task<int> FoldBatchAsync(PortalDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Folds up to <see cref="BatchSize"/> new and <see cref="BatchSize"/> changed payments inside the caller's locked
+    /// transaction; true when there may be more.
+    /// </summary>
+    internal async Task<bool> FoldBatchAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
-        var changed = await Unfolded(db).OrderBy(p => p.Id).Take(BatchSize).Select(BucketChange.Projection).ToListAsync(cancellationToken);
-        if (changed.Count == 0)
+        var totalsLock = await db.TotalsLocks.SingleAsync(l => l.Id == TotalsLock.TheOne, cancellationToken);
+        var (fresh, changed) = await PendingAsync(db, totalsLock.CountedThroughPaymentId, BatchSize, cancellationToken);
+        if (fresh.Count + changed.Count == 0)
         {
-            return 0;
+            return false;
         }
 
         var today = calendar.DayOf(clock.GetUtcNow().UtcDateTime);
-        var closed = await ClosedDaysAsync(db, changed.Select(c => calendar.DayOf(c.ReceivedAtUtc)), cancellationToken);
-        var (totals, adjustments) = TotalsDeltas.Of(changed, calendar, closed, today);
+        var all = fresh.Concat(changed).ToList();
+        var closed = await ClosedDaysAsync(db, all.Select(c => calendar.DayOf(c.ReceivedAtUtc)), cancellationToken);
+        var (totals, adjustments) = TotalsDeltas.Of(all, calendar, closed, today);
 
         await ApplyTotalsAsync(db, totals, cancellationToken);
         await ApplyAdjustmentsAsync(db, adjustments, cancellationToken);
+        if (fresh.Count > 0)
+        {
+            totalsLock.CountedThroughPaymentId = fresh.Max(c => c.Id);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
 
         // Record what was counted: the bucket and the version read. A change committed since (another instance's router)
-        // raised the version again, so the payment stays unfolded and the next fold moves it on from here.
-        foreach (var group in changed.GroupBy(c => (Bucket: TotalsBuckets.Of(c.Status), c.BucketVersion)))
+        // raised the version again, so the payment stays unfolded and the next fold moves it on from here. A new payment
+        // the SQLite writer marked as counted when it inserted it, unchanged since, needs no write at all.
+        var toRecord = changed.Concat(fresh.Where(c => c.FoldedVersion != c.BucketVersion || c.FoldedBucket != TotalsBuckets.Of(c.Status)));
+        foreach (var group in toRecord.GroupBy(c => (Bucket: TotalsBuckets.Of(c.Status), c.BucketVersion)))
         {
             var ids = group.Select(c => c.Id).ToList();
             var (bucket, version) = group.Key;
@@ -84,10 +92,32 @@ public sealed partial class TotalsFolder(
                 .SetProperty(p => p.FoldedVersion, version), cancellationToken);
         }
 
-        return changed.Count;
+        return fresh.Count == BatchSize || changed.Count == BatchSize;
     }
 
-    /// <summary>The payments the totals have not counted as they are now (served by the partial index IX_Payments_Unfolded).</summary>
+    /// <summary>
+    /// What is not counted as it is now: on SQLite the payments past the watermark (all new ones, read by primary key),
+    /// everywhere the payments whose version moved since they were counted (the partial index IX_Payments_Unfolded).
+    /// New payments come back as not counted at all (<see cref="BucketChange.FoldedBucket"/> null).
+    /// </summary>
+    internal static async Task<(List<BucketChange> Fresh, List<BucketChange> Changed)> PendingAsync(
+        PortalDbContext db, long watermark, int? limit, CancellationToken cancellationToken)
+    {
+        List<BucketChange> fresh = [];
+        var unfolded = Unfolded(db);
+        if (db.Database.IsSqlite())
+        {
+            var newer = db.Payments.Where(p => p.Id > watermark).OrderBy(p => p.Id);
+            fresh = await (limit is { } n ? newer.Take(n) : newer).Select(BucketChange.Projection).ToListAsync(cancellationToken);
+            unfolded = unfolded.Where(p => p.Id <= watermark);
+        }
+
+        unfolded = unfolded.OrderBy(p => p.Id);
+        var changed = await (limit is { } m ? unfolded.Take(m) : unfolded).Select(BucketChange.Projection).ToListAsync(cancellationToken);
+        return (fresh.Select(c => c with { Uncounted = true }).ToList(), changed);
+    }
+
+    /// <summary>The payments whose version moved since the totals counted them (served by the partial index IX_Payments_Unfolded).</summary>
     internal static IQueryable<Payment> Unfolded(PortalDbContext db) => db.Payments.Where(p => p.FoldedVersion != p.BucketVersion);
 
     internal static async Task<HashSet<DateOnly>> ClosedDaysAsync(PortalDbContext db, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
@@ -149,6 +179,6 @@ public sealed partial class TotalsFolder(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Folded {Count} payments into the running totals")]
-    private partial void LogFolded(int count);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Folded the running totals in {Batches} batch(es)")]
+    private partial void LogFolded(int batches);
 }

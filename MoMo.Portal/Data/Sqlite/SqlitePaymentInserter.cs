@@ -33,10 +33,10 @@ internal sealed class SqlitePaymentInserter : IDisposable
                 "AttemptCount", "ScheduleStep", "DeliveryId", "RetryRequestedBy", "NextAttemptAtUtc", "LastError",
                 "ClaimToken", "ClaimExpiresAtUtc", "BucketVersion", "FoldedVersion", "FoldedBucket")
             VALUES ($payer, $partner, $bank, $reference, $amount, $currency, $fingerprint, $proofKey, $bankDate, $received,
-                NULL, 0, $status, 0, 0, $deliveryId, NULL, $next, NULL, NULL, NULL, 1, 0, NULL)
+                NULL, 0, $status, 0, 0, $deliveryId, NULL, $next, NULL, NULL, NULL, 1, 1, $bucket)
             ON CONFLICT ("BankCode", "BankReference") DO NOTHING;
             """, "$payer", "$partner", "$bank", "$reference", "$amount", "$currency", "$fingerprint", "$proofKey",
-            "$bankDate", "$received", "$status", "$deliveryId", "$next");
+            "$bankDate", "$received", "$status", "$deliveryId", "$next", "$bucket");
         _proof = Prepare(connection, """
             INSERT INTO "RequestProofs" ("Key", "ReceivedAtUtc", "Method", "Path", "ContentType", "HeadersJson",
                 "RemoteAddress", "Body", "BodyTruncated", "BodySha256")
@@ -48,7 +48,8 @@ internal sealed class SqlitePaymentInserter : IDisposable
     }
 
     /// <summary>
-    /// Inserts the payment, then its proof and, for a payment <paramref name="held"/> in suspense, its case. Returns
+    /// Inserts the payment (marked as counted by the running totals in its first bucket: the fold counts new payments by
+    /// their id, see <c>TotalsLock.CountedThroughPaymentId</c>, and writes them again only if they changed), then its proof and, for a payment <paramref name="held"/> in suspense, its case. Returns
     /// false, inserting nothing, when the bank's transaction id is already stored: the unique index decides, within
     /// this transaction and against every other writer.
     /// </summary>
@@ -58,7 +59,7 @@ internal sealed class SqlitePaymentInserter : IDisposable
         Bind(_payment, payment.PayerId, payment.PartnerAccountId, payment.BankCode, payment.BankReference,
             payment.AmountMinor, payment.Currency, payment.RequestFingerprint, payment.ProofKey, Time(payment.BankDateUtc),
             Time(payment.ReceivedAtUtc), payment.Status.ToString(), payment.DeliveryId,
-            payment.NextAttemptAtUtc is { } next ? Time(next) : null);
+            payment.NextAttemptAtUtc is { } next ? Time(next) : null, payment.Bucket.ToString());
         if (_payment.ExecuteNonQuery() == 0)
         {
             return false;

@@ -442,6 +442,9 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("integer");
 
+                    b.Property<long>("CountedThroughPaymentId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("LastFoldAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -452,7 +455,8 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                     b.HasData(
                         new
                         {
-                            Id = 1
+                            Id = 1,
+                            CountedThroughPaymentId = 0L
                         });
                 });
 

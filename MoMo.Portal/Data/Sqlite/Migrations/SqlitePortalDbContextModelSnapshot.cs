@@ -429,6 +429,9 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("CountedThroughPaymentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LastFoldAtUtc")
                         .HasColumnType("TEXT");
 
@@ -439,7 +442,8 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                     b.HasData(
                         new
                         {
-                            Id = 1
+                            Id = 1,
+                            CountedThroughPaymentId = 0L
                         });
                 });
 
