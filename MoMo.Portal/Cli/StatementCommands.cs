@@ -25,9 +25,8 @@ internal static class StatementCommands
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await context.PrepareDatabaseAsync(cancellationToken);
-            var asOfUtc = parsed.GetValue(asOf) is { } at ? DateTime.SpecifyKind(at.ToUniversalTime(), DateTimeKind.Utc) : (DateTime?)null;
             var result = await context.Services.GetRequiredService<PartnerStatements>().BuildAsync(
-                parsed.GetRequiredValue(partner), parsed.GetRequiredValue(from), parsed.GetRequiredValue(to), asOfUtc, cancellationToken);
+                parsed.GetRequiredValue(partner), parsed.GetRequiredValue(from), parsed.GetRequiredValue(to), parsed.GetValue(asOf), cancellationToken);
             if (result.Value is not { } statement)
             {
                 return context.Fail(result.Errors);

@@ -38,7 +38,8 @@ public sealed class PartnerStatements(IDbContextFactory<PortalDbContext> dbFacto
                 $"{(open.Count > 5 ? $" and {open.Count - 5} more" : "")} {(open.Count == 1 ? "is" : "are")} open. Close {(open.Count == 1 ? "it" : "them")} first.");
         }
 
-        var asOf = asOfUtc ?? closes.Values.Max();
+        // The command line and the download both hand the time through as given; it is made UTC here, once.
+        var asOf = asOfUtc is { } at ? DateTime.SpecifyKind(at.ToUniversalTime(), DateTimeKind.Utc) : closes.Values.Max();
         var start = calendar.StartUtc(from);
         var end = calendar.EndUtc(to);
         var rows = await (from p in db.Payments.AsNoTracking()

@@ -18,8 +18,7 @@ internal static class StatementDownload
                 return Results.Problem(statusCode: 400, title: "Bad period", detail: "Give from and to as yyyy-MM-dd.");
             }
 
-            var asOfUtc = asOf is { } at ? DateTime.SpecifyKind(at.ToUniversalTime(), DateTimeKind.Utc) : (DateTime?)null;
-            var result = await statements.BuildAsync(accountId, first, last, asOfUtc, cancellationToken);
+            var result = await statements.BuildAsync(accountId, first, last, asOf, cancellationToken);
             if (result.Value is not { } statement)
             {
                 return Results.Problem(statusCode: result.Errors.ContainsKey("Partner") ? 404 : 400, title: "No statement",
