@@ -11,6 +11,7 @@ using MoMo.Portal.Partners;
 using MoMo.Portal.Payers;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Routing;
+using MoMo.Portal.Statements;
 using MoMo.Portal.Suspense;
 using MoMo.Portal.Users;
 using MudBlazor.Services;
@@ -37,7 +38,7 @@ public static class PortalApp
         builder.Services.AddSingleton<PayerService>();
         builder.Services.AddSingleton<PaymentRetryService>();
         builder.Services.AddSingleton<SuspenseService>();
-        builder.Services.AddSingleton<MoMo.Portal.Statements.PartnerStatements>();
+        builder.AddStatements();
         builder.Services.AddOptions<SuspenseOptions>().BindConfiguration(SuspenseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<MoMo.Portal.Components.Pages.Dashboard.DashboardCache>();
@@ -104,7 +105,7 @@ public static class PortalApp
         app.UsePaymentRouting();
         app.MapDevelopmentWebhookReceiver();
         app.MapPaymentExport();
-        MoMo.Portal.Statements.StatementDownload.MapStatementDownload(app);
+        app.MapStatementDownload();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();

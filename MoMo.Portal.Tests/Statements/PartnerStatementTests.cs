@@ -67,6 +67,38 @@ public abstract class PartnerStatementTests(DatabaseProvider provider) : IAsyncL
     }
 
     [Fact]
+    public async Task The_pdf_holds_forty_payments_a_page_heads_each_with_operator_partner_and_period_and_is_the_same_file_again()
+    {
+        for (var i = 0; i < 85; i++)
+        {
+            await SeedAsync($"{i + 1}.00", $"T-{i:000}", errored: false);
+        }
+
+        await RouteAsync();
+        await _portal.Services.GetRequiredService<DayCloser>().CloseAsync(_yesterday, "test", Ct);
+        var files = _portal.Services.GetRequiredService<StatementFiles>();
+        var statement = (await Statements.BuildAsync("shop", _yesterday, _yesterday, null, Ct)).Value!;
+
+        var first = files.Render(statement, StatementFormat.Pdf);
+        await Task.Delay(1100, Ct); // a clock in the file would show now
+        var again = files.Render((await Statements.BuildAsync("shop", _yesterday, _yesterday, null, Ct)).Value!, StatementFormat.Pdf);
+
+        Assert.Equal(first.Sha256, again.Sha256);
+        Assert.Equal($"statement-shop-{_yesterday:yyyy-MM-dd}-{_yesterday:yyyy-MM-dd}.pdf", first.FileName);
+        using var pdf = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(first.Bytes), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
+        Assert.Equal(3, pdf.PageCount); // 85 payments: 40 + 40 + 5 and the totals
+        Assert.Equal("MoMo Portal", pdf.Info.Author);
+        Assert.All(pdf.Pages.Cast<PdfSharp.Pdf.PdfPage>(), page => Assert.True(page.Width.Point > page.Height.Point, "landscape"));
+        var text = PdfText.Of(first.Bytes);
+        Assert.Equal(3, PdfText.Count(text, "Partner statement"));
+        Assert.Equal(3, PdfText.Count(text, $"Business days {_yesterday:yyyy-MM-dd} to {_yesterday:yyyy-MM-dd}"));
+        Assert.Contains("Page 3 of 3", text, StringComparison.Ordinal);
+        Assert.Contains("85 payments", text, StringComparison.Ordinal);
+        Assert.Contains(Money.Format(Enumerable.Range(1, 85).Sum(i => i * 100L), "USD"), text, StringComparison.Ordinal);
+        Assert.Contains("T-084", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_statement_of_an_open_day_an_unknown_partner_or_a_reversed_period_is_refused()
     {
         var today = _yesterday.AddDays(1);
@@ -90,12 +122,19 @@ public abstract class PartnerStatementTests(DatabaseProvider provider) : IAsyncL
         using var directory = new TempDirectory();
         var file = Path.Combine(directory.Path, "statement.csv");
 
+        var pdf = Path.Combine(directory.Path, "statement.pdf");
+
         var run = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "partner", "--partner", "shop",
             "--from", $"{_yesterday:yyyy-MM-dd}", "--to", $"{_yesterday:yyyy-MM-dd}", "--format", "csv", "-o", file);
+        var runPdf = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "partner", "--partner", "shop",
+            "--from", $"{_yesterday:yyyy-MM-dd}", "--to", $"{_yesterday:yyyy-MM-dd}", "--format", "pdf", "-o", pdf);
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.Equal((0, 0), (run.ExitCode, runPdf.ExitCode));
         var bytes = await File.ReadAllBytesAsync(file, Ct);
         Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(bytes)), run.Output, StringComparison.Ordinal);
+        var pdfBytes = await File.ReadAllBytesAsync(pdf, Ct);
+        Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(pdfBytes, 0, 5), StringComparison.Ordinal);
+        Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(pdfBytes)), runPdf.Output, StringComparison.Ordinal);
         // A bank's formula-looking transaction id stays text in a spreadsheet.
         Assert.DoesNotContain(",=HYPERLINK", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
@@ -112,6 +151,8 @@ public abstract class PartnerStatementTests(DatabaseProvider provider) : IAsyncL
         var anonymous = await SignIn.Anonymous(_portal).GetAsync(path, Ct);
         using var staff = await SignIn.AsAsync(_portal, "viewer@momo.test", "a-long-test-password");
         var download = await staff.GetAsync(path, Ct);
+        var pdf = await staff.GetAsync(path.Replace("statement.csv", "statement.pdf", StringComparison.Ordinal), Ct);
+        var other = await staff.GetAsync(path.Replace("statement.csv", "statement.xlsx", StringComparison.Ordinal), Ct);
         var open = await staff.GetAsync($"/partners/shop/statement.csv?from={_yesterday.AddDays(1):yyyy-MM-dd}&to={_yesterday.AddDays(1):yyyy-MM-dd}", Ct);
 
         Assert.NotEqual(System.Net.HttpStatusCode.OK, anonymous.StatusCode);
@@ -119,6 +160,11 @@ public abstract class PartnerStatementTests(DatabaseProvider provider) : IAsyncL
         Assert.Equal($"statement-shop-{_yesterday:yyyy-MM-dd}-{_yesterday:yyyy-MM-dd}.csv", download.Content.Headers.ContentDisposition?.FileName);
         var expected = StatementCsv.Write((await Statements.BuildAsync("shop", _yesterday, _yesterday, null, Ct)).Value!);
         Assert.Equal(expected, await download.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var expectedPdf = _portal.Services.GetRequiredService<StatementFiles>()
+            .Render((await Statements.BuildAsync("shop", _yesterday, _yesterday, null, Ct)).Value!, StatementFormat.Pdf);
+        Assert.Equal(expectedPdf.Bytes, await pdf.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, other.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, open.StatusCode);
         Assert.Contains("covers closed business days only", await open.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using MoMo.Portal.Statements;
 
 namespace MoMo.Portal.Cli;
@@ -18,8 +17,8 @@ internal static class StatementCommands
             Description = "List adjustments (payments delivered after their day closed) up to this UTC time; default: the period's last close, " +
                           "so the same statement is the same file whenever it is made.",
         };
-        var format = new Option<string>("--format") { Description = "csv (RFC 4180).", DefaultValueFactory = _ => "csv" };
-        format.AcceptOnlyFromAmong("csv");
+        var format = new Option<string>("--format") { Description = "csv (RFC 4180) or pdf.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "pdf");
         var output = new Option<FileInfo>("--output", "-o") { Description = "The file to write.", Required = true };
         var command = new Command("partner", "Write a partner's statement for closed business days.") { partner, from, to, asOf, format, output };
         command.SetAction(async (parsed, cancellationToken) =>
@@ -32,12 +31,13 @@ internal static class StatementCommands
                 return context.Fail(result.Errors);
             }
 
-            var bytes = StatementCsv.Write(statement);
+            var rendered = context.Services.GetRequiredService<StatementFiles>().Render(statement,
+                parsed.GetRequiredValue(format) == "pdf" ? StatementFormat.Pdf : StatementFormat.Csv);
             var file = parsed.GetRequiredValue(output);
-            await File.WriteAllBytesAsync(file.FullName, bytes, cancellationToken);
+            await File.WriteAllBytesAsync(file.FullName, rendered.Bytes, cancellationToken);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Wrote {file.FullName}: {statement.Lines.Count(l => !l.Adjustment)} payment(s), {statement.Lines.Count(l => l.Adjustment)} adjustment(s) " +
-                $"up to {statement.AsOfUtc:yyyy-MM-dd HH:mm:ss} UTC; SHA-256 {Convert.ToHexStringLower(SHA256.HashData(bytes))}"));
+                $"up to {statement.AsOfUtc:yyyy-MM-dd HH:mm:ss} UTC; SHA-256 {rendered.Sha256}"));
             return PortalCommandLine.Success;
         });
 

@@ -3,14 +3,14 @@ using System.Globalization;
 namespace MoMo.Portal.Statements;
 
 /// <summary>
-/// <c>GET /partners/{accountId}/statement.csv?from=&amp;to=[&amp;asOf=]</c>: a partner's statement for staff to download (any
-/// signed-in staff role, as for the payments export); the same bytes as <c>statements partner</c>.
+/// <c>GET /partners/{accountId}/statement.csv|pdf?from=&amp;to=[&amp;asOf=]</c>: a partner's statement for staff to download
+/// (any signed-in staff role, as for the payments export); the same bytes as <c>statements partner</c>.
 /// </summary>
 internal static class StatementDownload
 {
     public static void MapStatementDownload(this WebApplication app) =>
-        app.MapGet("/partners/{accountId}/statement.csv", async (string accountId, string? from, string? to, DateTime? asOf,
-            HttpContext http, PartnerStatements statements, CancellationToken cancellationToken) =>
+        app.MapGet("/partners/{accountId}/statement.{format:regex(^(csv|pdf)$)}", async (string accountId, string format, string? from,
+            string? to, DateTime? asOf, HttpContext http, PartnerStatements statements, StatementFiles files, CancellationToken cancellationToken) =>
         {
             if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
                 || !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last))
@@ -27,6 +27,7 @@ internal static class StatementDownload
 
             // Partner data must not stay in a browser's or a proxy's cache on a shared back-office PC.
             http.Response.Headers.CacheControl = "no-store";
-            return Results.File(StatementCsv.Write(statement), "text/csv; charset=utf-8", StatementCsv.FileName(statement));
+            var file = files.Render(statement, format == "pdf" ? StatementFormat.Pdf : StatementFormat.Csv);
+            return Results.File(file.Bytes, file.ContentType, file.FileName);
         }).WithName("DownloadPartnerStatement").ExcludeFromDescription();
 }
