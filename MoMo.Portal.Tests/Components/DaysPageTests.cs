@@ -33,9 +33,10 @@ public sealed class DaysPageTests : PortalComponentTest
     }
 
     [Fact]
-    public async Task An_operator_closes_a_past_day_and_it_shows_as_closed_by_them()
+    public async Task An_operator_closes_a_past_day_and_it_shows_as_closed_by_them_with_the_statement_emails_it_owes()
     {
         await SeedAsync(Yesterday, 500, errored: false);
+        await Portal.Services.GetRequiredService<Portal.Partners.PartnerService>().SetStatementEmailAsync(PortalFactory.PartnerId, "finance@merchant.test", "test", Ct);
         SignedInAs(Roles.Operator);
         var page = RenderDays(Yesterday);
         page.WaitForAssertion(() => Assert.Contains(page.FindAll("button"), b => b.TextContent.Trim() == "Close this day"));
@@ -47,6 +48,9 @@ public sealed class DaysPageTests : PortalComponentTest
         page.WaitForAssertion(() => Assert.Contains("closed", page.Find("[data-testid=day-detail]").TextContent, StringComparison.Ordinal));
         Assert.Contains("by operator@momo.test", page.Find("[data-testid=day-detail]").TextContent, StringComparison.Ordinal);
         Assert.True((await Portal.Services.GetRequiredService<DayTotalsReader>().DayAsync(Yesterday, Ct)).IsClosed);
+        var sends = page.Find("[data-testid=statement-sends]").TextContent;
+        Assert.Contains("finance@merchant.test", sends, StringComparison.Ordinal);
+        Assert.Contains("pending", sends, StringComparison.Ordinal);
     }
 
     private IRenderedComponent<MudDialogProvider> _dialogs = default!;

@@ -48,6 +48,34 @@ public sealed class DialogTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task The_partner_dialog_refuses_a_bad_statement_email_beside_the_field_before_saving_anything_then_keeps_a_good_one()
+    {
+        SignedInAs(Roles.Operator);
+        var dialogs = await OpenAsync<PartnerDialog>("New partner");
+        dialogs.Find("input[type=text]").Change("shop-11");
+        dialogs.FindAll("input[type=text]")[1].Change("Shop Eleven");
+        dialogs.FindAll("input[type=text]")[2].Change("https://shop11.example/hooks");
+        dialogs.FindAll("input[type=text]")[3].Change("finance at shop11");
+
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click());
+
+        dialogs.WaitForAssertion(() => Assert.Contains("statement e-mail must be a plain address", dialogs.Markup, StringComparison.Ordinal));
+        await using (var db = Portal.CreateDbContext())
+        {
+            Assert.False(await db.Partners.AnyAsync(p => p.AccountId == "shop-11", Ct));
+        }
+
+        dialogs.FindAll("input[type=text]")[3].Change("finance@shop11.example");
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click());
+
+        await PortalFactory.WaitUntilAsync(async () =>
+        {
+            await using var db = Portal.CreateDbContext();
+            return await db.Partners.AnyAsync(p => p.AccountId == "shop-11" && p.StatementEmail == "finance@shop11.example");
+        }, "the partner is stored with its statement address");
+    }
+
+    [Fact]
     public async Task The_payer_dialog_refuses_a_local_phone_number_beside_the_field()
     {
         SignedInAs(Roles.Operator);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using MoMo.Portal.Days;
 using MoMo.Portal.Payments;
 
@@ -10,13 +9,6 @@ namespace MoMo.Portal.Cli;
 /// <summary><c>days list|show|close</c>: business days and their totals.</summary>
 internal static class DayCommands
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     public static Command Days(CommandContext context)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
@@ -28,7 +20,7 @@ internal static class DayCommands
             var days = await reader.DaysAsync(DateOnly.MinValue, DateOnly.MaxValue, cancellationToken);
             if (parsed.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(days.Select(Summary), s_json));
+                context.Output.WriteLine(JsonSerializer.Serialize(days.Select(Summary), CommandJson.Options));
                 return PortalCommandLine.Success;
             }
 
@@ -57,7 +49,7 @@ internal static class DayCommands
             var day = await context.Services.GetRequiredService<DayTotalsReader>().DayAsync(parsed.GetRequiredValue(showDate), cancellationToken);
             if (parsed.GetValue(showJson))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(Detail(day), s_json));
+                context.Output.WriteLine(JsonSerializer.Serialize(Detail(day), CommandJson.Options));
                 return PortalCommandLine.Success;
             }
 

@@ -136,7 +136,29 @@ internal static class ReferenceDataCommands
             context.Output.WriteLine($"Webhook secret: {webhookSecret}");
             return PortalCommandLine.Success;
         });
-        return Group("partner", "Manage partners (merchants).", add);
+        var setAccountId = Required("--account-id", "The partner's account number.");
+        var statementEmail = new Option<string>("--statement-email")
+        {
+            Description = "Where each closed business day's statement (PDF and CSV) is e-mailed; \"\" for none.",
+            Required = true,
+        };
+        var set = new Command("set", "Change a partner's settings.") { setAccountId, statementEmail };
+        set.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var result = await context.Services.GetRequiredService<PartnerService>().SetStatementEmailAsync(
+                parsed.GetRequiredValue(setAccountId), parsed.GetValue(statementEmail), context.Actor, cancellationToken);
+            if (result.Value is not { } partner)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine(partner.StatementEmail is { } email
+                ? $"Partner {partner.AccountId}: each closed day's statement is e-mailed to {email}."
+                : $"Partner {partner.AccountId}: no statement e-mails.");
+            return PortalCommandLine.Success;
+        });
+        return Group("partner", "Manage partners (merchants).", add, set);
     }
 
     public static Command Payer(CommandContext context)

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data;
 using MoMo.Portal.Statements;
 
 namespace MoMo.Portal.Cli;
@@ -43,6 +46,60 @@ internal static class StatementCommands
 
         var group = new Command("statements", "Partner statements.");
         group.Subcommands.Add(command);
+        group.Subcommands.Add(Sends(context));
+        group.Subcommands.Add(Send(context));
         return group;
+    }
+
+    /// <summary><c>statements sends --date D</c>: the statement e-mails a closed day owes, and how each went.</summary>
+    private static Command Sends(CommandContext context)
+    {
+        var date = new Option<DateOnly>("--date") { Description = "The business day, yyyy-MM-dd.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var command = new Command("sends", "The statement e-mails of a closed business day: to whom, status, attempts, hashes.") { date, json };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var day = parsed.GetRequiredValue(date);
+            await using var db = await context.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(cancellationToken);
+            var sends = await db.StatementSends.AsNoTracking().Where(s => s.Day == day).OrderBy(s => s.PartnerAccountId).ToListAsync(cancellationToken);
+            if (parsed.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(sends.Select(s => new
+                {
+                    s.Day, Partner = s.PartnerAccountId, s.Email, s.Status, s.Attempts, s.SentAtUtc, s.LastError, s.SmtpReply, s.PdfSha256, s.CsvSha256,
+                }), CommandJson.Options));
+                return PortalCommandLine.Success;
+            }
+
+            if (sends.Count == 0)
+            {
+                context.Output.WriteLine($"No statement e-mails for {day:yyyy-MM-dd} (the day is open, or no partner had a statement address when it closed).");
+            }
+
+            foreach (var s in sends)
+            {
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{s.PartnerAccountId,-20} {s.Email,-32} {s.Status.ToString().ToLowerInvariant(),-8} attempts {s.Attempts} " +
+                    $"{(s.SentAtUtc is { } at ? $"sent {at:yyyy-MM-dd HH:mm:ss} UTC, PDF SHA-256 {s.PdfSha256}" : s.LastError ?? "")}"));
+            }
+
+            return PortalCommandLine.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>statements send</c>: sends the statement e-mails that are due now, as the close-days job does.</summary>
+    private static Command Send(CommandContext context)
+    {
+        var command = new Command("send", "Send the statement e-mails that are due now (the close-days job does this every run).");
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var sent = await context.Services.GetRequiredService<StatementMailer>().SendDueAsync(cancellationToken);
+            context.Output.WriteLine($"Sent {sent} statement e-mail(s); see 'statements sends --date D' for each one's record.");
+            return PortalCommandLine.Success;
+        });
+        return command;
     }
 }

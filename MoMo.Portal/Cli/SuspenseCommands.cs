@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Suspense;
@@ -15,13 +14,6 @@ namespace MoMo.Portal.Cli;
 /// </summary>
 internal static class SuspenseCommands
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     public static IEnumerable<Command> All(CommandContext context) =>
         [List(context), Repair(context), Return(context), Decide(context, approve: true), Decide(context, approve: false)];
 
@@ -35,7 +27,7 @@ internal static class SuspenseCommands
             var cases = await context.Services.GetRequiredService<SuspenseService>().OpenCasesAsync(cancellationToken);
             if (parsed.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(cases.Select(Describe), s_json));
+                context.Output.WriteLine(JsonSerializer.Serialize(cases.Select(Describe), CommandJson.Options));
                 return PortalCommandLine.Success;
             }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MoMo.Portal.Audit;
 using MoMo.Portal.Data;
 using MoMo.Portal.Ingestion;
+using MoMo.Portal.Statements;
 
 namespace MoMo.Portal.Days;
 
@@ -54,6 +55,10 @@ public sealed partial class DayCloser(
 
         var businessDay = new BusinessDay { Day = day, ClosedAtUtc = now, ClosedBy = actor };
         db.BusinessDays.Add(businessDay);
+        // With the close, in its transaction: the statement e-mails it owes, one per partner with an address, exactly once.
+        db.StatementSends.AddRange(await db.Partners.AsNoTracking().Where(p => p.StatementEmail != null)
+            .Select(p => new StatementSend { Day = day, PartnerAccountId = p.AccountId, Email = p.StatementEmail!, CreatedAtUtc = now, NextAttemptAtUtc = now })
+            .ToListAsync(cancellationToken));
         var totals = await db.DayTotals.Where(t => t.Day == day).GroupBy(t => t.Currency)
             .Select(g => new { Currency = g.Key, Count = g.Sum(t => t.Count), Amount = g.Sum(t => t.AmountMinor) }).ToListAsync(cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(actor, "day.close", "BusinessDay", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
@@ -102,10 +107,18 @@ public abstract record CloseOutcome
     public sealed record TooEarly(DateTime EndsAtUtc) : CloseOutcome;
 }
 
-/// <summary>The recurring <c>close-days</c> job: closing twice is harmless, so a missed or repeated run is too.</summary>
-public sealed class CloseDaysJob(DayCloser closer)
+/// <summary>
+/// The recurring <c>close-days</c> job: closes the days that are due, then sends the statement e-mails that are due (those of
+/// the days just closed, and retries). Closing twice is harmless and each e-mail is claimed once, so a missed or repeated
+/// run is too.
+/// </summary>
+public sealed class CloseDaysJob(DayCloser closer, StatementMailer mailer)
 {
     public const string Id = "close-days";
 
-    public Task RunAsync(CancellationToken cancellationToken) => closer.CloseDueAsync(cancellationToken);
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await closer.CloseDueAsync(cancellationToken);
+        await mailer.SendDueAsync(cancellationToken);
+    }
 }

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using MailKit;
 using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using MoMo.Portal.Partners;
@@ -28,26 +25,10 @@ public sealed class EmailNotifier(IOptions<SmtpOptions> smtp, IOptions<RoutingOp
             return Result(notice, DeliveryOutcome.TransientFailure, $"E-mail is not configured: {problem}");
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(routing.Value.DeliveryTimeout);
-        using var client = new SmtpClient { Timeout = (int)routing.Value.DeliveryTimeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(options.Host!, options.Port, options.Security switch
-            {
-                SmtpSecurity.None => SecureSocketOptions.None,
-                SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-                _ => SecureSocketOptions.StartTls,
-            }, timeout.Token);
-            if (!string.IsNullOrEmpty(options.User))
-            {
-                await client.AuthenticateAsync(options.User, options.Password ?? "", timeout.Token);
-            }
-
-            var reply = await client.SendAsync(Message(notice, options), timeout.Token);
-            await client.DisconnectAsync(quit: true, timeout.Token);
-            // MailKit hands back the text of the server's 250 reply to DATA; anything else would have thrown.
-            return Result(notice, DeliveryOutcome.Delivered, null, $"250 {reply}");
+            var reply = await SmtpConnection.SendAsync(options, Message(notice, options), routing.Value.DeliveryTimeout, cancellationToken);
+            return Result(notice, DeliveryOutcome.Delivered, null, reply);
         }
         catch (SmtpCommandException exception)
         {
@@ -60,8 +41,7 @@ public sealed class EmailNotifier(IOptions<SmtpOptions> smtp, IOptions<RoutingOp
             return Result(notice, DeliveryOutcome.TransientFailure,
                 $"The mail server did not answer within {routing.Value.DeliveryTimeout.TotalSeconds:0.#} s.");
         }
-        catch (Exception exception) when (exception is SmtpProtocolException or IOException or SocketException
-                                              or SslHandshakeException or AuthenticationException or ServiceNotConnectedException)
+        catch (Exception exception) when (SmtpConnection.IsConnectionProblem(exception))
         {
             return Result(notice, DeliveryOutcome.TransientFailure,
                 $"Could not hand the message to {options.Host}:{options.Port}: {exception.Message}");

@@ -6,6 +6,7 @@ public sealed class Partner
     public const int MaxAccountIdLength = 64;
     public const int MaxNameLength = 200;
     public const int MaxContactPathLength = 2048;
+    public const int MaxEmailLength = 320;
 
     public required string AccountId { get; init; }
     public required string Name { get; set; }
@@ -22,4 +23,7 @@ public sealed class Partner
     public required string ProtectedWebhookSecret { get; set; }
 
     public bool IsActive { get; set; } = true;
+
+    /// <summary>Where the statement of each business day goes after its close (PDF and CSV attached); null: none is sent.</summary>
+    public string? StatementEmail { get; set; }
 }

@@ -35,6 +35,12 @@ public static class PartnerRules
         return errors;
     }
 
+    /// <summary>Null for no statement e-mail or a plain address; otherwise what is wrong.</summary>
+    public static string? CheckStatementEmail(string? email) =>
+        string.IsNullOrEmpty(email) || (email.Length <= Partner.MaxEmailLength && MailAddress.TryCreate(email, out var address) && address.Address == email)
+            ? null
+            : "The statement e-mail must be a plain address like finance@merchant.example, or empty for none.";
+
     /// <summary>A webhook URL for <see cref="NotifyMethod.Api"/>, an e-mail address for <see cref="NotifyMethod.Email"/>.</summary>
     public static string? CheckContactPath(NotifyMethod method, string contactPath)
     {

@@ -72,6 +72,33 @@ public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory,
         return ChangeResult<Partner>.Success(partner);
     }
 
+    /// <summary>Sets (or, with null or empty, clears) where the partner's daily statement is e-mailed after each close.</summary>
+    public async Task<ChangeResult<Partner>> SetStatementEmailAsync(string accountId, string? email, string actor, CancellationToken cancellationToken)
+    {
+        email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
+        if (PartnerRules.CheckStatementEmail(email) is { } error)
+        {
+            return ChangeResult<Partner>.Failure("StatementEmail", error);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var partner = await db.Partners.SingleOrDefaultAsync(p => p.AccountId == accountId, cancellationToken);
+        if (partner is null)
+        {
+            return ChangeResult<Partner>.Failure("AccountId", $"There is no partner '{accountId}'.");
+        }
+
+        if (partner.StatementEmail != email)
+        {
+            db.AuditEntries.Add(AuditEntry.Record(actor, "partner.statement-email", "Partner", accountId, new { partner.StatementEmail },
+                new { StatementEmail = email }, clock.GetUtcNow().UtcDateTime));
+            partner.StatementEmail = email;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return ChangeResult<Partner>.Success(partner);
+    }
+
     /// <summary>Replaces the webhook secret; the partner must switch to the new one to keep verifying signatures.</summary>
     public async Task<string?> RotateSecretAsync(string accountId, string actor, CancellationToken cancellationToken)
     {

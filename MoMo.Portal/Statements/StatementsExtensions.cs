@@ -8,6 +8,7 @@ public static class StatementsExtensions
         builder.Services.AddOptions<StatementOptions>().BindConfiguration(StatementOptions.Section);
         builder.Services.AddSingleton<PartnerStatements>();
         builder.Services.AddSingleton<StatementFiles>();
+        builder.Services.AddSingleton<StatementMailer>();
         return builder;
     }
 }
