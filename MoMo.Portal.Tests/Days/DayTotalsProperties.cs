@@ -123,9 +123,10 @@ public abstract class DayTotalsProperties(DatabaseProvider provider) : IAsyncLif
 
             case Fold(var twice):
             {
-                // A second folder at the same moment (on PostgreSQL, on connections of its own, as another instance would):
-                // the totals lock makes them take turns.
+                // A second folder at the same moment (on connections of its own, as another instance would): each reads
+                // outside the lock, and the compare-and-set on the fold sequence makes the later one read again.
                 var folders = Enumerable.Range(0, twice ? 2 : 1).Select(_ => new TotalsFolder(
+                    _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(),
                     _portal.Services.GetRequiredService<MoMo.Portal.Ingestion.PaymentWriter>(), _calendar, TimeProvider.System,
                     Microsoft.Extensions.Logging.Abstractions.NullLogger<TotalsFolder>.Instance));
                 await Task.WhenAll(folders.Select(f => Task.Run(() => f.FoldAsync(default))));

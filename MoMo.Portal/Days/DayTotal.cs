@@ -56,4 +56,10 @@ public sealed class TotalsLock
     /// PostgreSQL (ids from a sequence, committed in any order) it stays 0 and new payments are found by their versions.
     /// </summary>
     public long CountedThroughPaymentId { get; set; }
+
+    /// <summary>
+    /// Raised by every fold and close that takes the lock. A fold that read what to count outside the lock applies it only
+    /// if the sequence it read is still current (compare-and-set), so nothing folded or closed in between is counted twice.
+    /// </summary>
+    public long FoldSequence { get; set; }
 }

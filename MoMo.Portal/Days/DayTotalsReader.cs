@@ -1,4 +1,3 @@
-using System.Data;
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Data;
 
@@ -15,17 +14,15 @@ public sealed class DayTotalsReader(IDbContextFactory<PortalDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // One snapshot for the stored totals and the unfolded tail: a fold committing in between cannot count twice.
-        await using var transaction = await db.Database.BeginTransactionAsync(
-            db.Database.IsNpgsql() ? IsolationLevel.RepeatableRead : IsolationLevel.Serializable, cancellationToken);
+        await using var snapshot = await ReadSnapshot.BeginAsync(db, cancellationToken);
         var totals = await db.DayTotals.AsNoTracking().Where(t => t.Day >= from && t.Day <= to).ToListAsync(cancellationToken);
         var adjustments = await db.DayAdjustments.AsNoTracking()
             .Where(a => (a.Day >= from && a.Day <= to) || (a.OriginDay >= from && a.OriginDay <= to)).ToListAsync(cancellationToken);
         var closed = await db.BusinessDays.AsNoTracking().Where(d => d.Day >= from && d.Day <= to).ToDictionaryAsync(d => d.Day, cancellationToken);
         var watermark = await db.TotalsLocks.Where(l => l.Id == TotalsLock.TheOne).Select(l => l.CountedThroughPaymentId).SingleAsync(cancellationToken);
-        var (fresh, changed) = await TotalsFolder.PendingAsync(db, watermark, null, cancellationToken);
+        var (fresh, changed) = await TotalsFolder.PendingAsync(db, watermark, null, null, cancellationToken);
         var tail = fresh.Concat(changed).ToList();
         var tailClosed = await TotalsFolder.ClosedDaysAsync(db, tail.Select(c => calendar.DayOf(c.ReceivedAtUtc)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
 
         var (tailTotals, tailAdjustments) = TotalsDeltas.Of(tail, calendar, tailClosed, calendar.DayOf(clock.GetUtcNow().UtcDateTime));
         var lines = totals.GroupBy(t => t.Day).ToDictionary(g => g.Key,

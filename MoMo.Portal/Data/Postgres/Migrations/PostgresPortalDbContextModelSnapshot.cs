@@ -445,6 +445,9 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                     b.Property<long>("CountedThroughPaymentId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("FoldSequence")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("LastFoldAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -456,7 +459,8 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         new
                         {
                             Id = 1,
-                            CountedThroughPaymentId = 0L
+                            CountedThroughPaymentId = 0L,
+                            FoldSequence = 0L
                         });
                 });
 

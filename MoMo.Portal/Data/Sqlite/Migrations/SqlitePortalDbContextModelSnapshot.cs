@@ -432,6 +432,9 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                     b.Property<long>("CountedThroughPaymentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("FoldSequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LastFoldAtUtc")
                         .HasColumnType("TEXT");
 
@@ -443,7 +446,8 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         new
                         {
                             Id = 1,
-                            CountedThroughPaymentId = 0L
+                            CountedThroughPaymentId = 0L,
+                            FoldSequence = 0L
                         });
                 });
 
