@@ -6,6 +6,7 @@ using MoMo.Portal.Days;
 using MoMo.Portal.Deployment;
 using MoMo.Portal.Health;
 using MoMo.Portal.Ingestion;
+using MoMo.Portal.Metrics;
 using MoMo.Portal.Notifiers;
 using MoMo.Portal.Partners;
 using MoMo.Portal.Payers;
@@ -39,6 +40,7 @@ public static class PortalApp
         builder.Services.AddSingleton<PaymentRetryService>();
         builder.Services.AddSingleton<SuspenseService>();
         builder.AddStatements();
+        builder.AddPortalMetrics();
         builder.Services.AddOptions<SuspenseOptions>().BindConfiguration(SuspenseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<MoMo.Portal.Components.Pages.Dashboard.DashboardCache>();
@@ -92,6 +94,7 @@ public static class PortalApp
         app.UseHttpsRedirection();
         app.UseHttpsRequirement();
         app.UseSecurityHeaders();
+        app.UsePortalMetrics();
         // Called here, not left to the host (which would put them first): authentication must see the client's scheme
         // and address as the trusted proxy reported them.
         app.UseAuthentication();

@@ -20,6 +20,7 @@ public sealed partial class IngestionService(
     IProofStore proofStore,
     PaymentWriter writer,
     RouterSignal router,
+    Metrics.PortalMetrics metrics,
     TimeProvider clock,
     ILogger<IngestionService> logger)
 {
@@ -54,9 +55,19 @@ public sealed partial class IngestionService(
     {
         if (await AdmitAsync(caller, cancellationToken) is { } refused)
         {
-            return new IngestionResult.Rejected(refused);
+            var rejected = new IngestionResult.Rejected(refused);
+            metrics.Received(null, rejected);
+            return rejected;
         }
 
+        var result = await ReceiveAdmittedAsync(caller, idempotencyKey, readRequest, cancellationToken);
+        metrics.Received(caller.BankCode, result);
+        return result;
+    }
+
+    private async Task<IngestionResult> ReceiveAdmittedAsync(BankCaller caller, string? idempotencyKey,
+        Func<CancellationToken, Task<RawBankRequest>> readRequest, CancellationToken cancellationToken)
+    {
         var raw = await readRequest(cancellationToken);
         var submission = new BankSubmission(caller.BankCode, idempotencyKey, raw);
         if (raw.BodyTruncated)

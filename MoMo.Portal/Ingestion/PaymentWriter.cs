@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +33,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly IProofStore _proofStore;
     private readonly ILogger<PaymentWriter> _logger;
+    private readonly Metrics.PortalMetrics _metrics;
     private readonly DatabaseProvider _provider;
     private readonly bool _fastPath;
     private readonly Task[] _loops;
@@ -40,9 +42,10 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     private SqliteSession? _sqlite;
 
     public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, IProofStore proofStore,
-        PortalDatabase database, ILogger<PaymentWriter> logger)
+        PortalDatabase database, Metrics.PortalMetrics metrics, ILogger<PaymentWriter> logger)
     {
         _dbFactory = dbFactory;
+        _metrics = metrics;
         _proofStore = proofStore;
         _logger = logger;
         _provider = database.Provider;
@@ -162,6 +165,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 fresh.Add(i);
             }
 
+            var started = Stopwatch.GetTimestamp();
             var insert = (_fastPath, _provider) switch
             {
                 (false, _) => InsertWithEfCoreAsync(batch, fresh, outcomes),
@@ -169,6 +173,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 (true, _) => InsertWithPostgresAsync(batch, fresh, outcomes),
             };
             await insert;
+            _metrics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
 
             foreach (var (index, of) in repeatsInBatch)
             {

@@ -21,6 +21,7 @@ public sealed partial class PaymentRouter(
     WebhookSecretVault secrets,
     DeliveryLanes lanes,
     IOptions<RoutingOptions> options,
+    Metrics.PortalMetrics metrics,
     TimeProvider clock,
     ILogger<PaymentRouter> logger)
 {
@@ -236,6 +237,7 @@ public sealed partial class PaymentRouter(
             }
 
             recorder.Add(new DeliveryReport(payment.Id, claim.Token, startedAt, stopwatch.Elapsed, result));
+            metrics.Attempted(partner.AccountId, result, payment.ReceivedAtUtc, Now);
             if (!result.Delivered)
             {
                 LogAttemptFailed(payment.Id, partner.AccountId, result.Error);
