@@ -348,6 +348,37 @@ public abstract class WebhookDeliveryTests(DatabaseProvider provider) : IAsyncLi
         Assert.Equal(60, await db.DeliveryAttempts.CountAsync(a => ids.Contains(a.PaymentId), Ct));
     }
 
+    [Fact]
+    public async Task After_a_rotation_both_secrets_sign_until_the_overlap_ends_then_only_the_new_one()
+    {
+        var rotated = await _portal.Services.GetRequiredService<Portal.Partners.PartnerService>().RotateSecretAsync("shop", "admin@momo.test", Ct);
+        await _portal.PostPaymentAsync("shop", "1.00", "R-1");
+        await Router.RunPassAsync(Ct);
+        await using (var db = _portal.CreateDbContext())
+        {
+            // The overlap (24 h by default) has run out.
+            await db.Partners.Where(p => p.AccountId == "shop")
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.PreviousSecretValidUntilUtc, DateTime.UtcNow.AddSeconds(-1)), Ct);
+        }
+
+        await _portal.PostPaymentAsync("shop", "2.00", "R-2");
+        await Router.RunPassAsync(Ct);
+
+        Assert.NotNull(rotated);
+        Assert.InRange(rotated.PreviousValidUntilUtc!.Value, DateTime.UtcNow.AddHours(23), DateTime.UtcNow.AddHours(25));
+        var during = Assert.Single(_receiver.Received, w => w.Body.Contains("R-1", StringComparison.Ordinal));
+        var after = Assert.Single(_receiver.Received, w => w.Body.Contains("R-2", StringComparison.Ordinal));
+        Assert.Equal(2, during.Headers["webhook-signature"].Split(' ').Length);
+        Assert.True(SignatureIsValid(_secret, during), "the old secret verifies during the overlap");
+        Assert.True(SignatureIsValid(rotated.Secret, during), "the new secret verifies during the overlap");
+        Assert.Single(after.Headers["webhook-signature"].Split(' '));
+        Assert.False(SignatureIsValid(_secret, after), "the old secret no longer signs");
+        Assert.True(SignatureIsValid(rotated.Secret, after));
+        await using var check = _portal.CreateDbContext();
+        var stored = await check.Partners.SingleAsync(p => p.AccountId == "shop", Ct);
+        Assert.DoesNotContain("whsec_", stored.ProtectedPreviousWebhookSecret, StringComparison.Ordinal); // encrypted at rest
+    }
+
     private async Task SetActiveAsync(string accountId, bool active)
     {
         await using var db = _portal.CreateDbContext();

@@ -19,18 +19,22 @@ public sealed record PaymentNotice(
     string? BankReference,
     DateTime BankDateUtc,
     DateTime ReceivedAtUtc,
-    string Type = PaymentNotice.PaymentReceived)
+    string Type = PaymentNotice.PaymentReceived,
+    string? PreviousWebhookSecret = null)
 {
     public const string PaymentReceived = "payment.received";
 
     /// <summary>The amount as a plain decimal with the currency's decimals, e.g. "55.10".</summary>
     public string Amount => Money.Format(AmountMinor, Currency);
 
-    /// <summary>The notice of <paramref name="payment"/> for <paramref name="partner"/>, signed with <paramref name="webhookSecret"/> (in clear).</summary>
-    public static PaymentNotice For(Payment payment, Partner partner, string webhookSecret) => new(
+    /// <summary>
+    /// The notice of <paramref name="payment"/> for <paramref name="partner"/>, signed with <paramref name="webhookSecret"/>
+    /// (in clear) and, during a rotation's overlap, also with <paramref name="previousWebhookSecret"/>.
+    /// </summary>
+    public static PaymentNotice For(Payment payment, Partner partner, string webhookSecret, string? previousWebhookSecret = null) => new(
         payment.DeliveryId, payment.Id, payment.PayerId, partner.AccountId, partner.Name, partner.NotifyMethod,
         partner.ContactPath, webhookSecret, payment.AmountMinor, payment.Currency, payment.BankCode,
-        payment.BankReference, payment.BankDateUtc, payment.ReceivedAtUtc);
+        payment.BankReference, payment.BankDateUtc, payment.ReceivedAtUtc, PreviousWebhookSecret: previousWebhookSecret);
 }
 
 /// <summary>What came of one attempt to notify a partner.</summary>

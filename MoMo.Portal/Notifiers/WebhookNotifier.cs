@@ -48,7 +48,11 @@ public sealed class WebhookNotifier(IHttpClientFactory httpClients, IOptions<Rou
         };
         request.Headers.Add("webhook-id", notice.DeliveryId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSigner.Sign(notice.WebhookSecret, notice.DeliveryId, timestamp, body));
+        // During a secret rotation's overlap both secrets sign, space-separated (Standard Webhooks): a partner verifying
+        // with either one accepts the webhook.
+        request.Headers.Add("webhook-signature", notice.PreviousWebhookSecret is { } previous
+            ? $"{WebhookSigner.Sign(notice.WebhookSecret, notice.DeliveryId, timestamp, body)} {WebhookSigner.Sign(previous, notice.DeliveryId, timestamp, body)}"
+            : WebhookSigner.Sign(notice.WebhookSecret, notice.DeliveryId, timestamp, body));
         request.Headers.Add("Idempotency-Key", notice.DeliveryId);
         request.Headers.UserAgent.ParseAdd(UserAgent);
 

@@ -22,6 +22,14 @@ public sealed class Partner
     /// </summary>
     public required string ProtectedWebhookSecret { get; set; }
 
+    /// <summary>
+    /// The secret before the last rotation, encrypted like the current one: it keeps signing beside the new one until
+    /// <see cref="PreviousSecretValidUntilUtc"/>, so the partner can switch without a window of failed verifications.
+    /// </summary>
+    public string? ProtectedPreviousWebhookSecret { get; set; }
+
+    public DateTime? PreviousSecretValidUntilUtc { get; set; }
+
     public bool IsActive { get; set; } = true;
 
     /// <summary>Where the statement of each business day goes after its close (PDF and CSV attached); null: none is sent.</summary>

@@ -14,6 +14,7 @@ internal sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
         partner.Property(p => p.ContactPath).HasMaxLength(Partner.MaxContactPathLength);
         // The column keeps its first name; the data-protection payload of a secret is a few hundred characters.
         partner.Property(p => p.ProtectedWebhookSecret).HasColumnName("WebhookSecret").HasMaxLength(1024);
+        partner.Property(p => p.ProtectedPreviousWebhookSecret).HasColumnName("PreviousWebhookSecret").HasMaxLength(1024);
         partner.Property(p => p.StatementEmail).HasMaxLength(Partner.MaxEmailLength);
         partner.HasIndex(p => p.Name);
     }

@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using MoMo.Portal.Audit;
 using MoMo.Portal.Data;
 
 namespace MoMo.Portal.Partners;
 
 /// <summary>Registers and changes partners.</summary>
-public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory, WebhookSecretVault secrets, TimeProvider clock)
+public sealed class PartnerService(
+    IDbContextFactory<PortalDbContext> dbFactory, WebhookSecretVault secrets, IOptions<Routing.RoutingOptions> routing, TimeProvider clock)
 {
     /// <summary>Adds a partner; the webhook secret is generated when not given, and returned in clear this once.</summary>
     public async Task<ChangeResult<NewPartner>> CreateAsync(
@@ -99,8 +101,11 @@ public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory,
         return ChangeResult<Partner>.Success(partner);
     }
 
-    /// <summary>Replaces the webhook secret; the partner must switch to the new one to keep verifying signatures.</summary>
-    public async Task<string?> RotateSecretAsync(string accountId, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the webhook secret. The old one keeps signing beside it for <see cref="Routing.RoutingOptions.SecretOverlap"/>
+    /// (two <c>v1,</c> signatures per webhook), the time the partner has to switch to the new one.
+    /// </summary>
+    public async Task<RotatedSecret?> RotateSecretAsync(string accountId, string actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var partner = await db.Partners.SingleOrDefaultAsync(p => p.AccountId == accountId, cancellationToken);
@@ -110,11 +115,17 @@ public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory,
         }
 
         var secret = WebhookSecrets.Generate();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var overlap = routing.Value.SecretOverlap;
+        (partner.ProtectedPreviousWebhookSecret, partner.PreviousSecretValidUntilUtc) = overlap > TimeSpan.Zero
+            ? (partner.ProtectedWebhookSecret, now + overlap)
+            : ((string?)null, (DateTime?)null);
         partner.ProtectedWebhookSecret = secrets.Protect(secret);
         // The audit log says that the secret changed, never what it is.
-        db.AuditEntries.Add(AuditEntry.Record(actor, "partner.secret.rotate", "Partner", accountId, null, null, clock.GetUtcNow().UtcDateTime));
+        db.AuditEntries.Add(AuditEntry.Record(actor, "partner.secret.rotate", "Partner", accountId, null,
+            new { partner.PreviousSecretValidUntilUtc }, now));
         await db.SaveChangesAsync(cancellationToken);
-        return secret;
+        return new RotatedSecret(secret, partner.PreviousSecretValidUntilUtc);
     }
 
     /// <summary>The webhook secret, for an Admin to hand to the partner; each reveal is audited.</summary>
@@ -132,6 +143,9 @@ public sealed class PartnerService(IDbContextFactory<PortalDbContext> dbFactory,
         return secrets.Reveal(stored);
     }
 }
+
+/// <summary>A new webhook secret in clear, and until when the old one still signs beside it (null: not at all).</summary>
+public sealed record RotatedSecret(string Secret, DateTime? PreviousValidUntilUtc);
 
 /// <summary>A partner just created, with its webhook secret in clear (stored only encrypted).</summary>
 public sealed record NewPartner(Partner Partner, string WebhookSecret);

@@ -24,7 +24,7 @@ public sealed class PartnerTester(
         // Payment id 0 and the type payment.test tell the partner's code this is not money.
         var notice = new PaymentNotice("msg_test_" + Guid.CreateVersion7().ToString("N"), 0, "test-payer", partner.AccountId,
             partner.Name, partner.NotifyMethod, partner.ContactPath, secrets.Reveal(partner.ProtectedWebhookSecret), 100, "USD", "momo_test", null,
-            now, now, TestEventType);
+            now, now, TestEventType, secrets.RevealPrevious(partner, now));
         var result = await notifiers.Single(n => n.Method == partner.NotifyMethod).SendAsync(notice, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(actor, "partner.test", "Partner", accountId, null,
             new { result.Outcome, result.HttpStatus, result.SmtpReply, result.Error }, now));

@@ -22,6 +22,10 @@ public sealed partial class WebhookSecretVault(IDataProtectionProvider dataProte
     /// </summary>
     public string Reveal(string stored) => WebhookSecrets.IsValid(stored) ? stored : _protector.Unprotect(stored);
 
+    /// <summary>The rotated-out secret while it still signs beside the current one at <paramref name="nowUtc"/>; otherwise null.</summary>
+    public string? RevealPrevious(Partner partner, DateTime nowUtc) =>
+        partner.ProtectedPreviousWebhookSecret is { } stored && partner.PreviousSecretValidUntilUtc > nowUtc ? Reveal(stored) : null;
+
     /// <summary>
     /// Encrypts every secret still stored in clear; run after each migration. Each row is changed only if it still holds
     /// the clear value, so instances starting together (or a partner edited meanwhile) are safe. Returns how many.

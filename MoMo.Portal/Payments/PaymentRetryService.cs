@@ -59,6 +59,38 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
         }
     }
 
+    /// <summary>How many of the partner's payments received since <paramref name="sinceUtc"/> are errored: what "recover since" would re-queue.</summary>
+    public async Task<int> CountRecoverableAsync(string partnerAccountId, DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await ErroredSince(db, partnerAccountId, sinceUtc).CountAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// "Recover since": re-queues every errored payment of the partner received since <paramref name="sinceUtc"/> — after
+    /// its endpoint was down, say — each keeping its delivery id (the webhook-id the partner dedupes on). Audited as one
+    /// <c>partner.recover</c> entry besides each payment's own <c>payment.retry</c>.
+    /// </summary>
+    public async Task<RetryOutcome> RecoverSinceAsync(string partnerAccountId, DateTime sinceUtc, string actor, CancellationToken cancellationToken)
+    {
+        var retried = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var payments = await ErroredSince(db, partnerAccountId, sinceUtc).OrderBy(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
+            if (payments.Count == 0)
+            {
+                db.AuditEntries.Add(AuditEntry.Record(actor, "partner.recover", "Partner", partnerAccountId, null,
+                    new { SinceUtc = sinceUtc, Retried = retried }, clock.GetUtcNow().UtcDateTime));
+                await db.SaveChangesAsync(cancellationToken);
+                return new RetryOutcome(retried, 0, 0);
+            }
+
+            retried += Retry(db, payments, actor);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Sends a delivered payment again, on a staff member's request; false when it is not delivered.</summary>
     public async Task<bool> ResendAsync(long paymentId, string actor, CancellationToken cancellationToken)
     {
@@ -76,6 +108,9 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
+
+    private static IQueryable<Payment> ErroredSince(PortalDbContext db, string partnerAccountId, DateTime sinceUtc) =>
+        db.Payments.Where(p => p.Status == PaymentStatus.Errored && p.PartnerAccountId == partnerAccountId && p.ReceivedAtUtc >= sinceUtc);
 
     private static IQueryable<Payment> Errored(PortalDbContext db, PaymentFilter filter) =>
         filter.Apply(db.Payments, db.Partners).Where(p => p.Status == PaymentStatus.Errored);

@@ -225,7 +225,8 @@ public sealed partial class PaymentRouter(
             try
             {
                 result = await _notifiers[partner.NotifyMethod].SendAsync(
-                    PaymentNotice.For(payment, partner, secrets.Reveal(partner.ProtectedWebhookSecret)), cancellationToken);
+                    PaymentNotice.For(payment, partner, secrets.Reveal(partner.ProtectedWebhookSecret), secrets.RevealPrevious(partner, Now)),
+                    cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -47,6 +47,12 @@ public sealed class RoutingOptions : IValidatableObject
     /// </summary>
     public string? Proxy { get; set; }
 
+    /// <summary>
+    /// How long a rotated-out webhook secret keeps signing beside the new one (a second <c>v1,</c> signature); zero ends it
+    /// at once.
+    /// </summary>
+    public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Run the Hangfire server and the router in this process. Off for a process that should only serve.</summary>
     public bool RunBackgroundJobs { get; set; } = true;
 
@@ -67,6 +73,11 @@ public sealed class RoutingOptions : IValidatableObject
         if (Proxy is not null && (!Uri.TryCreate(Proxy, UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https")))
         {
             yield return new ValidationResult("Routing:Proxy must be an absolute http:// or https:// URL.", [nameof(Proxy)]);
+        }
+
+        if (SecretOverlap < TimeSpan.Zero || SecretOverlap > TimeSpan.FromDays(30))
+        {
+            yield return new ValidationResult("Routing:SecretOverlap must be between 0 and 30 days.", [nameof(SecretOverlap)]);
         }
 
         // A delivery starts only while twice its timeout is left on the claim; a third leaves room to work through a batch.

@@ -576,6 +576,14 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PreviousSecretValidUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPreviousWebhookSecret")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("PreviousWebhookSecret");
+
                     b.Property<string>("ProtectedWebhookSecret")
                         .IsRequired()
                         .HasMaxLength(1024)
