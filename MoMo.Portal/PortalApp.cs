@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MoMo.Portal.Alerts;
 using MoMo.Portal.Banks;
 using MoMo.Portal.Components;
 using MoMo.Portal.Data;
@@ -41,6 +42,7 @@ public static class PortalApp
         builder.Services.AddSingleton<SuspenseService>();
         builder.AddStatements();
         builder.AddPortalMetrics();
+        builder.AddAlerts();
         builder.Services.AddOptions<SuspenseOptions>().BindConfiguration(SuspenseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<MoMo.Portal.Components.Pages.Dashboard.DashboardCache>();

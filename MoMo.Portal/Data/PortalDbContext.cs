@@ -32,6 +32,7 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Days.BusinessDay> BusinessDays => Set<Days.BusinessDay>();
     public DbSet<Days.TotalsLock> TotalsLocks => Set<Days.TotalsLock>();
     public DbSet<Statements.StatementSend> StatementSends => Set<Statements.StatementSend>();
+    public DbSet<Alerts.Alert> Alerts => Set<Alerts.Alert>();
 
     /// <summary>Shared by every instance, so a cookie or antiforgery token from one instance is valid on all.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -18,22 +18,22 @@ public sealed partial class RoutingBacklog
     private readonly TimeSpan _interval;
     private readonly ILogger<RoutingBacklog> _logger;
     private readonly Lock _gate = new();
-    private Snapshot? _last;
+    private BacklogCounts? _last;
     private Task? _refresh;
 
     public RoutingBacklog(PortalMetrics metrics, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock,
         IOptions<MetricsOptions> options, ILogger<RoutingBacklog> logger)
     {
         (_dbFactory, _clock, _interval, _logger) = (dbFactory, clock, options.Value.BacklogInterval, logger);
-        metrics.Meter.CreateObservableGauge<long>("momo.routing.backlog", () => Current()?.Measurements ?? [], "{payment}",
+        metrics.Meter.CreateObservableGauge<long>("momo.routing.backlog", () => Current()?.Measurements() ?? [], "{payment}",
             "Payments not delivered yet, by state: due, retrying, held, errored, suspense.");
         metrics.Meter.CreateObservableGauge<double>("momo.routing.due.oldest.age",
-            () => Current() is { } s ? [new Measurement<double>(s.OldestDueSeconds)] : [],
+            () => Current() is { } s ? [new Measurement<double>(s.OldestDue.TotalSeconds)] : [],
             "s", "How long the oldest due payment has waited past its due time (0 when none is due).");
     }
 
     /// <summary>The last count, starting a new one when it is older than the interval (the first scrape waits for it).</summary>
-    private Snapshot? Current()
+    private BacklogCounts? Current()
     {
         Task? refresh;
         lock (_gate)
@@ -81,7 +81,8 @@ public sealed partial class RoutingBacklog
         }
     }
 
-    internal async Task<Snapshot> CountAsync(CancellationToken cancellationToken)
+    /// <summary>Counts the backlog now, in the database (also what the alerts evaluate).</summary>
+    public async Task<BacklogCounts> CountAsync(CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
         await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
@@ -103,20 +104,20 @@ public sealed partial class RoutingBacklog
 
         var due = waiting.Where(w => w.Due && w.Active).ToList();
         var oldest = due.Select(w => w.Oldest).Where(o => o is not null).Select(o => o!.Value).DefaultIfEmpty(now).Min();
-        return new Snapshot(now,
-        [
-            Gauge("due", due.Sum(w => w.Count)),
-            Gauge("retrying", waiting.Where(w => !w.Due && w.Active).Sum(w => w.Count)),
-            Gauge("held", waiting.Where(w => !w.Active).Sum(w => w.Count)),
-            Gauge("errored", errored),
-            Gauge("suspense", suspense),
-        ], Math.Max(0, (now - oldest).TotalSeconds));
+        return new BacklogCounts(now, due.Sum(w => w.Count), waiting.Where(w => !w.Due && w.Active).Sum(w => w.Count),
+            waiting.Where(w => !w.Active).Sum(w => w.Count), errored, suspense, now > oldest ? now - oldest : TimeSpan.Zero);
     }
-
-    private static Measurement<long> Gauge(string state, long count) => new(count, new KeyValuePair<string, object?>("state", state));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not count the routing backlog for the metrics")]
     private partial void LogCountFailed(Exception exception);
 
-    internal sealed record Snapshot(DateTime TakenAtUtc, Measurement<long>[] Measurements, double OldestDueSeconds);
+}
+
+/// <summary>The routing backlog at <see cref="TakenAtUtc"/>, and how long the oldest due payment has waited past its due time.</summary>
+public sealed record BacklogCounts(DateTime TakenAtUtc, int Due, int Retrying, int Held, int Errored, int Suspense, TimeSpan OldestDue)
+{
+    public Measurement<long>[] Measurements() =>
+        [Gauge("due", Due), Gauge("retrying", Retrying), Gauge("held", Held), Gauge("errored", Errored), Gauge("suspense", Suspense)];
+
+    private static Measurement<long> Gauge(string state, long count) => new(count, new KeyValuePair<string, object?>("state", state));
 }
