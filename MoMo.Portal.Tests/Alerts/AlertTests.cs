@@ -93,6 +93,38 @@ public abstract class AlertTests(DatabaseProvider provider)
         Assert.NotNull((await check.Alerts.SingleAsync(Ct)).OpenSentAtUtc);
     }
 
+    [Fact]
+    public async Task A_silent_bank_alerts_after_its_window_and_clears_on_its_next_payment()
+    {
+        using var smtp = SimpleSmtpServer.Start(FreePort());
+        await using var portal = await StartAsync(smtp.Configuration.Port, webhook: null);
+        var run = await CommandLineRunner.RunOnAsync(portal.Services, "bank", "set", "--code", PortalFactory.BankCode, "--silence-alert", "2s");
+        Assert.Equal(0, run.ExitCode);
+        await portal.PostPaymentAsync(PortalFactory.PartnerId, "1.00", "S-1");
+        var evaluator = portal.Services.GetRequiredService<AlertEvaluator>();
+
+        await evaluator.EvaluateAsync(Ct);
+        var quietBefore = await OpenAlertsAsync(portal);
+        await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
+        await evaluator.EvaluateAsync(Ct);
+        var silent = await OpenAlertsAsync(portal);
+        await portal.PostPaymentAsync(PortalFactory.PartnerId, "1.00", "S-2");
+        await evaluator.EvaluateAsync(Ct);
+
+        Assert.Empty(quietBefore);
+        var alert = Assert.Single(silent);
+        Assert.Equal((AlertConditions.BankSilent, PortalFactory.BankCode), (alert.Condition, alert.Subject));
+        Assert.Empty(await OpenAlertsAsync(portal));
+        Assert.Equal([$"[ALERT] bank_silent {PortalFactory.BankCode}", $"[CLEARED] bank_silent {PortalFactory.BankCode}"],
+            smtp.ReceivedEmail.Select(m => m.Headers["Subject"]).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    private static async Task<List<Alert>> OpenAlertsAsync(PortalFactory portal)
+    {
+        await using var db = portal.CreateDbContext();
+        return await db.Alerts.Where(a => a.State == AlertState.Open).ToListAsync(Ct);
+    }
+
     private async Task<PortalFactory> StartAsync(int smtpPort, string? webhook)
     {
         var portal = PortalFactory.On(provider)

@@ -13,8 +13,9 @@ public sealed record Firing(string Condition, string Subject, string Detail);
 /// <summary>The conditions operations are alerted on, read from the database as they are now.</summary>
 public sealed class AlertConditions(
     IDbContextFactory<PortalDbContext> dbFactory, RoutingBacklog backlog, IOptions<AlertOptions> options,
-    IOptions<SuspenseOptions> suspense, TimeProvider clock)
+    IOptions<SuspenseOptions> suspense, IOptions<Days.CloseOptions> close, TimeProvider clock)
 {
+    public const string BankSilent = "bank_silent";
     public const string BacklogDue = "routing_backlog_due";
     public const string SuspenseOverdue = "suspense_overdue";
     public const string ErroredLastHour = "errored_last_hour";
@@ -49,6 +50,38 @@ public sealed class AlertConditions(
             {
                 firing.Add(new Firing(ErroredLastHour, "",
                     $"{errored} payment(s) errored in the last hour (threshold {options.Value.ErroredPerHour}); staff must retry them."));
+            }
+        }
+
+        firing.AddRange(await SilentBanksAsync(db, now, cancellationToken));
+        return firing;
+    }
+
+    /// <summary>Banks with a silence watch that sent nothing for longer than its window, within their active hours.</summary>
+    private async Task<List<Firing>> SilentBanksAsync(PortalDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var watched = await db.Banks.AsNoTracking().Where(b => b.IsActive && b.SilenceAlertAfter != null).ToListAsync(cancellationToken);
+        var firing = new List<Firing>();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(close.Value.TimeZone);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(now, zone);
+        foreach (var bank in watched)
+        {
+            var watch = bank.Silence!;
+            if (!watch.IsActive(local, out var startedLocal))
+            {
+                continue;
+            }
+
+            // The (bank, received) index answers this with one seek.
+            var last = await db.Payments.Where(p => p.BankCode == bank.Code).MaxAsync(p => (DateTime?)p.ReceivedAtUtc, cancellationToken);
+            // Silence counts from the start of the active hours at the earliest: before them the bank had nothing to send.
+            var started = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(startedLocal, DateTimeKind.Unspecified), zone);
+            var silentSince = last is { } at && at > started ? at : started;
+            if (now - silentSince > watch.After)
+            {
+                firing.Add(new Firing(BankSilent, bank.Code, last is { } seen
+                    ? $"No payment from {bank.Code} since {seen:yyyy-MM-dd HH:mm:ss} UTC (alert after {watch})."
+                    : $"No payment from {bank.Code} yet (alert after {watch})."));
             }
         }
 

@@ -27,6 +27,17 @@ public sealed class Bank
 
     public required DateTime CreatedAtUtc { get; init; }
 
+    /// <summary>Alert when the bank sends nothing for this long during its active hours; null: never (the default).</summary>
+    public TimeSpan? SilenceAlertAfter { get; set; }
+
+    /// <summary>When the bank's active hours begin and end, local time in the close time zone; null: all day.</summary>
+    public TimeOnly? ActiveFrom { get; set; }
+
+    public TimeOnly? ActiveTo { get; set; }
+
+    /// <summary>The silence watch, when one is set.</summary>
+    public SilenceWatch? Silence => SilenceAlertAfter is { } after ? new SilenceWatch(after, ActiveFrom, ActiveTo) : null;
+
     public void SetApiKey(string apiKey)
     {
         ApiKeyHash = BankApiKeys.Hash(apiKey);

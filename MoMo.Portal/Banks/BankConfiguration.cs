@@ -15,5 +15,6 @@ internal sealed class BankConfiguration : IEntityTypeConfiguration<Bank>
         bank.Property(b => b.ApiKeyHint).HasMaxLength(16);
         bank.Property(b => b.UnknownReference).HasConversion<string>().HasMaxLength(8)
             .HasDefaultValue(UnknownReferencePolicy.Reject);
+        bank.Ignore(b => b.Silence);
     }
 }

@@ -117,6 +117,24 @@ public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, Re
         return bank;
     }
 
+    /// <summary>Sets (or, with null, removes) the bank's silence alert; null when there is no such bank.</summary>
+    public async Task<Bank?> SetSilenceWatchAsync(string code, SilenceWatch? watch, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bank = await db.Banks.SingleOrDefaultAsync(b => b.Code == code, cancellationToken);
+        if (bank is null)
+        {
+            return null;
+        }
+
+        var before = new { Silence = bank.Silence?.ToString() };
+        (bank.SilenceAlertAfter, bank.ActiveFrom, bank.ActiveTo) = (watch?.After, watch?.From, watch?.To);
+        db.AuditEntries.Add(AuditEntry.Record(actor, "bank.silence-alert", "Bank", code, before, new { Silence = bank.Silence?.ToString() },
+            clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        return bank;
+    }
+
     /// <summary>Replaces the bank's API key at once; the new key is returned once and stored only hashed.</summary>
     public async Task<string?> RotateApiKeyAsync(string code, string actor, CancellationToken cancellationToken)
     {

@@ -61,12 +61,25 @@ internal static class ReferenceDataCommands
             Description = "The networks the bank may call from, comma-separated; an empty string allows anywhere.",
         };
         var setUnknownReference = UnknownReferenceOption();
-        var set = new Command("set", "Change a bank's settings.") { setCode, setNetworks, setUnknownReference };
+        var silence = new Option<string>("--silence-alert")
+        {
+            Description = "Alert when the bank sends nothing for this long during its active hours, e.g. 30m; off removes the alert.",
+        };
+        var activeHours = new Option<string>("--active-hours")
+        {
+            Description = "With --silence-alert: when the bank is expected to send, e.g. 07:00-20:00 (Close:TimeZone); all day when omitted.",
+        };
+        var set = new Command("set", "Change a bank's settings.") { setCode, setNetworks, setUnknownReference, silence, activeHours };
         set.Validators.Add(result =>
         {
-            if (result.GetResult(setNetworks) is null && result.GetResult(setUnknownReference) is null)
+            if (result.GetResult(setNetworks) is null && result.GetResult(setUnknownReference) is null && result.GetResult(silence) is null)
             {
-                result.AddError("Give --allowed-networks, --unknown-reference or both.");
+                result.AddError("Give --allowed-networks, --unknown-reference, --silence-alert or several.");
+            }
+
+            if (result.GetResult(activeHours) is not null && result.GetResult(silence) is null)
+            {
+                result.AddError("--active-hours goes with --silence-alert.");
             }
         });
         set.SetAction(async (parsed, cancellationToken) =>
@@ -101,6 +114,28 @@ internal static class ReferenceDataCommands
                 context.Output.WriteLine(bank.UnknownReference == UnknownReferencePolicy.Hold
                     ? $"Bank {bank.Code}: payments naming an unknown payer or partner are held in suspense."
                     : $"Bank {bank.Code}: payments naming an unknown payer or partner are rejected (422).");
+            }
+
+            if (parsed.GetValue(silence) is { } window)
+            {
+                SilenceWatch? watch = null;
+                if (!string.Equals(window, "off", StringComparison.OrdinalIgnoreCase))
+                {
+                    (watch, var error) = SilenceWatch.Parse(window, parsed.GetValue(activeHours));
+                    if (watch is null)
+                    {
+                        return context.Fail(error!);
+                    }
+                }
+
+                if (await banks.SetSilenceWatchAsync(bankCode, watch, context.Actor, cancellationToken) is not { } bank)
+                {
+                    return context.Fail(missing);
+                }
+
+                context.Output.WriteLine(bank.Silence is { } set
+                    ? $"Bank {bank.Code}: an alert goes out after {set} without a payment."
+                    : $"Bank {bank.Code}: no silence alert.");
             }
 
             return PortalCommandLine.Success;

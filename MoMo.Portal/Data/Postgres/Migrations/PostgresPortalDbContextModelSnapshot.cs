@@ -302,6 +302,12 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<TimeOnly?>("ActiveFrom")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<TimeOnly?>("ActiveTo")
+                        .HasColumnType("time without time zone");
+
                     b.Property<string>("AllowedNetworks")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -326,6 +332,9 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<TimeSpan?>("SilenceAlertAfter")
+                        .HasColumnType("interval");
 
                     b.Property<string>("UnknownReference")
                         .IsRequired()

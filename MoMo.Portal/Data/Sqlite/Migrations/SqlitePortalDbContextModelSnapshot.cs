@@ -287,6 +287,12 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<TimeOnly?>("ActiveFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("ActiveTo")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AllowedNetworks")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -310,6 +316,9 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan?>("SilenceAlertAfter")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UnknownReference")
