@@ -16,6 +16,7 @@ public sealed class AlertConditions(
     IOptions<SuspenseOptions> suspense, IOptions<Days.CloseOptions> close, TimeProvider clock)
 {
     public const string BankSilent = "bank_silent";
+    public const string PartnerPaused = "partner_paused";
     public const string BacklogDue = "routing_backlog_due";
     public const string SuspenseOverdue = "suspense_overdue";
     public const string ErroredLastHour = "errored_last_hour";
@@ -54,6 +55,11 @@ public sealed class AlertConditions(
         }
 
         firing.AddRange(await SilentBanksAsync(db, now, cancellationToken));
+        // Opens when a partner is paused and clears when it is resumed: the "recovered" message.
+        firing.AddRange((await db.Partners.AsNoTracking().Where(p => p.PausedAtUtc != null)
+                .Select(p => new { p.AccountId, p.PausedAtUtc, p.PauseReason }).ToListAsync(cancellationToken))
+            .Select(p => new Firing(PartnerPaused, p.AccountId,
+                $"Deliveries to {p.AccountId} paused since {p.PausedAtUtc:yyyy-MM-dd HH:mm:ss} UTC: {p.PauseReason}")));
         return firing;
     }
 

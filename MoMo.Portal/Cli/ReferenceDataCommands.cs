@@ -193,7 +193,30 @@ internal static class ReferenceDataCommands
                 : $"Partner {partner.AccountId}: no statement e-mails.");
             return PortalCommandLine.Success;
         });
-        return Group("partner", "Manage partners (merchants).", add, set);
+        return Group("partner", "Manage partners (merchants).", add, set, Pause(context, pause: true), Pause(context, pause: false));
+    }
+
+    /// <summary><c>partner pause|resume --account-id A</c>: stop or restart deliveries to a partner by hand.</summary>
+    private static Command Pause(CommandContext context, bool pause)
+    {
+        var accountId = Required("--account-id", "The partner's account number.");
+        var command = new Command(pause ? "pause" : "resume", pause
+            ? "Stop deliveries to a partner until resumed; its payments wait as held."
+            : "Restart deliveries to a partner paused by hand or by the router.") { accountId };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var partner = await context.Services.GetRequiredService<PartnerService>().SetPausedAsync(
+                parsed.GetRequiredValue(accountId), pause, context.Actor, cancellationToken);
+            if (partner is null)
+            {
+                return context.Fail($"There is no partner '{parsed.GetRequiredValue(accountId)}'.");
+            }
+
+            context.Output.WriteLine(pause ? $"Partner {partner.AccountId} is paused." : $"Partner {partner.AccountId} is resumed.");
+            return PortalCommandLine.Success;
+        });
+        return command;
     }
 
     public static Command Payer(CommandContext context)

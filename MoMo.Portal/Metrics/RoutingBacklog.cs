@@ -93,7 +93,7 @@ public sealed partial class RoutingBacklog
             .Select(p => new
             {
                 Due = p.Status == PaymentStatus.Delivering || p.NextAttemptAtUtc <= now,
-                Active = db.Partners.Any(partner => partner.AccountId == p.PartnerAccountId && partner.IsActive),
+                Active = db.Partners.Any(partner => partner.AccountId == p.PartnerAccountId && partner.IsActive && partner.PausedAtUtc == null),
                 DueAt = p.Status == PaymentStatus.Delivering ? p.ReceivedAtUtc : p.NextAttemptAtUtc,
             })
             .GroupBy(p => new { p.Due, p.Active })

@@ -32,6 +32,29 @@ public sealed class Partner
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>
+    /// Since when the partner's payments wait because its endpoint kept failing (paused by the router) or because staff
+    /// paused it; null while deliveries go on.
+    /// </summary>
+    public DateTime? PausedAtUtc { get; set; }
+
+    /// <summary>Why it was paused, in words (the failures and the last error, or who paused it).</summary>
+    public string? PauseReason { get; set; }
+
+    /// <summary>
+    /// When a paused partner gets its next probe (one delivery attempt; the first success resumes it). Null while paused
+    /// by staff: no probe, until staff resume it.
+    /// </summary>
+    public DateTime? NextProbeAtUtc { get; set; }
+
+    /// <summary>Failed attempts since the last delivered one, and when the first of them was.</summary>
+    public int ConsecutiveFailures { get; set; }
+
+    public DateTime? FailingSinceUtc { get; set; }
+
+    /// <summary>Partners whose due payments wait (staff see them as held): disabled, or paused.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Partner, bool>> HoldsPayments = p => !p.IsActive || p.PausedAtUtc != null;
+
     /// <summary>Where the statement of each business day goes after its close (PDF and CSV attached); null: none is sent.</summary>
     public string? StatementEmail { get; set; }
 }

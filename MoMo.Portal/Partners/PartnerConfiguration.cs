@@ -16,6 +16,7 @@ internal sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
         partner.Property(p => p.ProtectedWebhookSecret).HasColumnName("WebhookSecret").HasMaxLength(1024);
         partner.Property(p => p.ProtectedPreviousWebhookSecret).HasColumnName("PreviousWebhookSecret").HasMaxLength(1024);
         partner.Property(p => p.StatementEmail).HasMaxLength(Partner.MaxEmailLength);
+        partner.Property(p => p.PauseReason).HasMaxLength(500);
         partner.HasIndex(p => p.Name);
     }
 }

@@ -74,6 +74,37 @@ public sealed class PartnerService(
         return ChangeResult<Partner>.Success(partner);
     }
 
+    /// <summary>
+    /// Pauses deliveries to the partner by hand (its payments wait as held, and no probe is made), or resumes them —
+    /// also after an automatic pause, without waiting for a probe. Audited; null when there is no such partner.
+    /// </summary>
+    public async Task<Partner?> SetPausedAsync(string accountId, bool paused, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var partner = await db.Partners.SingleOrDefaultAsync(p => p.AccountId == accountId, cancellationToken);
+        if (partner is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var before = new { partner.PausedAtUtc, partner.PauseReason };
+        if (paused)
+        {
+            (partner.PausedAtUtc, partner.PauseReason, partner.NextProbeAtUtc) = (now, $"Paused by {actor}.", null);
+        }
+        else
+        {
+            (partner.PausedAtUtc, partner.PauseReason, partner.NextProbeAtUtc, partner.ConsecutiveFailures, partner.FailingSinceUtc) =
+                (null, null, null, 0, null);
+        }
+
+        db.AuditEntries.Add(AuditEntry.Record(actor, paused ? "partner.pause" : "partner.resume", "Partner", accountId, before,
+            new { partner.PausedAtUtc, partner.PauseReason }, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return partner;
+    }
+
     /// <summary>Sets (or, with null or empty, clears) where the partner's daily statement is e-mailed after each close.</summary>
     public async Task<ChangeResult<Partner>> SetStatementEmailAsync(string accountId, string? email, string actor, CancellationToken cancellationToken)
     {

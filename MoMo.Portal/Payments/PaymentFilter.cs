@@ -35,7 +35,7 @@ public sealed record PaymentFilter
     {
         // "Partner in the (few) disabled ones" lets the database walk the partner index for each of them; a correlated
         // EXISTS per payment was six times slower over a million payments (docs/BENCHMARKS.md).
-        var disabled = partners.Where(partner => !partner.IsActive).Select(partner => partner.AccountId);
+        var disabled = partners.Where(Partners.Partner.HoldsPayments).Select(partner => partner.AccountId);
         if (Status == HeldStatus)
         {
             payments = payments.Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)

@@ -22,6 +22,7 @@ public sealed partial class PaymentRouter(
     DeliveryLanes lanes,
     IOptions<RoutingOptions> options,
     Metrics.PortalMetrics metrics,
+    EndpointHealth health,
     TimeProvider clock,
     ILogger<PaymentRouter> logger)
 {
@@ -42,7 +43,7 @@ public sealed partial class PaymentRouter(
         List<string> partners;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            partners = await ForActivePartners(db, db.Payments.Where(IsDue(Now)))
+            partners = await ForActivePartners(db, db.Payments.Where(IsDue(Now)), Now)
                 .Select(p => p.PartnerAccountId).Distinct().ToListAsync(cancellationToken);
         }
 
@@ -61,11 +62,11 @@ public sealed partial class PaymentRouter(
     {
         var busy = lanes.Busy();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var nextAttempt = await ForActivePartners(db, db.Payments)
+        var nextAttempt = await ForActivePartners(db, db.Payments, Now)
             .Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
                         && !busy.Contains(p.PartnerAccountId))
             .MinAsync(p => p.NextAttemptAtUtc, cancellationToken);
-        var claimExpiry = await ForActivePartners(db, db.Payments)
+        var claimExpiry = await ForActivePartners(db, db.Payments, Now)
             .Where(p => p.Status == PaymentStatus.Delivering && !busy.Contains(p.PartnerAccountId))
             .MinAsync(p => p.ClaimExpiresAtUtc, cancellationToken);
         var next = new[] { nextAttempt, claimExpiry }.Where(t => t.HasValue).Min();
@@ -80,9 +81,14 @@ public sealed partial class PaymentRouter(
         ((p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled) && p.NextAttemptAtUtc <= now)
         || (p.Status == PaymentStatus.Delivering && p.ClaimExpiresAtUtc <= now);
 
-    /// <summary>Only payments whose partner is enabled: a disabled partner's payments wait (staff see them as held).</summary>
-    private static IQueryable<Payment> ForActivePartners(PortalDbContext db, IQueryable<Payment> payments) =>
-        payments.Where(p => db.Partners.Any(partner => partner.AccountId == p.PartnerAccountId && partner.IsActive));
+    /// <summary>
+    /// Only payments whose partner takes deliveries: enabled and not paused, or paused with its probe due. A disabled or
+    /// paused partner's payments wait (staff see them as held).
+    /// </summary>
+    /// <remarks>With <paramref name="probe"/> (the lane just took a paused partner's probe) the pause does not count.</remarks>
+    private static IQueryable<Payment> ForActivePartners(PortalDbContext db, IQueryable<Payment> payments, DateTime now, bool probe = false) =>
+        payments.Where(p => db.Partners.Any(partner => partner.AccountId == p.PartnerAccountId && partner.IsActive
+                                                      && (probe || partner.PausedAtUtc == null || partner.NextProbeAtUtc <= now)));
 
     private static async Task<RoutingSummary> CompleteAsync(IEnumerable<Task> laneTasks, DeliveryRecorder recorder)
     {
@@ -108,7 +114,14 @@ public sealed partial class PaymentRouter(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var claim = await ClaimAsync(partnerAccountId, batchSize, cancellationToken);
+                // A paused partner gets one probe per interval, whichever instance takes it, and nothing else.
+                var probing = await IsPausedAsync(partnerAccountId, cancellationToken);
+                if (probing && !await health.TakeProbeAsync(partnerAccountId, cancellationToken))
+                {
+                    return;
+                }
+
+                var claim = await ClaimAsync(partnerAccountId, probing ? 1 : batchSize, probing, cancellationToken);
                 if (claim.Payments.Count == 0)
                 {
                     // Leave, then look once more: a payment committed after the last claim but before we left must
@@ -135,6 +148,11 @@ public sealed partial class PaymentRouter(
                         }
                     });
 
+                if (probing)
+                {
+                    return;
+                }
+
                 // A partner that takes everything gets bigger batches (fewer claims); one that fails gets small ones.
                 batchSize = delivered == claim.Payments.Count ? Math.Min(batchSize * 2, 256) : perPartner * 2;
             }
@@ -156,7 +174,7 @@ public sealed partial class PaymentRouter(
         }
     }
 
-    private async Task<Claim> ClaimAsync(string partnerAccountId, int batchSize, CancellationToken cancellationToken)
+    private async Task<Claim> ClaimAsync(string partnerAccountId, int batchSize, bool probe, CancellationToken cancellationToken)
     {
         var now = Now;
         var token = Guid.NewGuid();
@@ -167,8 +185,8 @@ public sealed partial class PaymentRouter(
         var postgres = db.Database.IsNpgsql();
         await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var candidates = postgres
-            ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
-            : await ForActivePartners(db, db.Payments.Where(IsDue(now)))
+            ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken, probe)
+            : await ForActivePartners(db, db.Payments.Where(IsDue(now)), now, probe)
                 .Where(p => p.PartnerAccountId == partnerAccountId)
                 .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
                 .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
@@ -200,8 +218,14 @@ public sealed partial class PaymentRouter(
         // On PostgreSQL, rows another instance is claiming right now are not "due" for us: counting them would spin.
         return db.Database.IsNpgsql()
             ? (await PostgresClaims.PickDueAsync(db, partnerAccountId, Now, 1, cancellationToken)).Count > 0
-            : await ForActivePartners(db, db.Payments.Where(IsDue(Now)))
+            : await ForActivePartners(db, db.Payments.Where(IsDue(Now)), Now)
                 .AnyAsync(p => p.PartnerAccountId == partnerAccountId, cancellationToken);
+    }
+
+    private async Task<bool> IsPausedAsync(string partnerAccountId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Partners.AnyAsync(p => p.AccountId == partnerAccountId && p.PausedAtUtc != null, cancellationToken);
     }
 
     /// <summary>Delivers one claimed payment and reports the outcome; true when the partner took it.</summary>
@@ -239,6 +263,7 @@ public sealed partial class PaymentRouter(
 
             recorder.Add(new DeliveryReport(payment.Id, claim.Token, startedAt, stopwatch.Elapsed, result));
             metrics.Attempted(partner.AccountId, result, payment.ReceivedAtUtc, Now);
+            await health.RecordAsync(partner, result.Delivered, result.Error, cancellationToken);
             if (!result.Delivered)
             {
                 LogAttemptFailed(payment.Id, partner.AccountId, result.Error);

@@ -62,6 +62,7 @@ public static class RoutingExtensions
 
         builder.Services.AddSingleton<DeliveryLanes>();
         builder.Services.AddSingleton<RouterSignal>();
+        builder.Services.AddSingleton<EndpointHealth>();
         builder.Services.AddSingleton<PaymentRouter>();
         builder.Services.AddTransient<RoutePaymentsJob>();
         builder.Services.AddHostedService<RecurringJobsRegistrar>();

@@ -53,6 +53,16 @@ public sealed class RoutingOptions : IValidatableObject
     /// </summary>
     public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Pause a partner after this many failed attempts in a row (0: never), when they span at least
+    /// <see cref="PauseAfterPeriod"/>: its payments wait as held, and one probe every <see cref="ProbeInterval"/> tests it.
+    /// </summary>
+    public int PauseAfterFailures { get; set; } = 20;
+
+    public TimeSpan PauseAfterPeriod { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Run the Hangfire server and the router in this process. Off for a process that should only serve.</summary>
     public bool RunBackgroundJobs { get; set; } = true;
 
@@ -73,6 +83,13 @@ public sealed class RoutingOptions : IValidatableObject
         if (Proxy is not null && (!Uri.TryCreate(Proxy, UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https")))
         {
             yield return new ValidationResult("Routing:Proxy must be an absolute http:// or https:// URL.", [nameof(Proxy)]);
+        }
+
+        if (PauseAfterFailures < 0 || PauseAfterPeriod < TimeSpan.Zero || ProbeInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult(
+                "Routing:PauseAfterFailures must be 0 or more, Routing:PauseAfterPeriod not negative, Routing:ProbeInterval at least 1 s.",
+                [nameof(PauseAfterFailures)]);
         }
 
         if (SecretOverlap < TimeSpan.Zero || SecretOverlap > TimeSpan.FromDays(30))

@@ -27,7 +27,7 @@ public sealed record DashboardStats(
         var today = totals.Today;
         var weekStart = today.AddDays(-6);
         var days = await totals.DaysAsync(weekStart, today, cancellationToken);
-        var disabled = (await db.Partners.AsNoTracking().Where(p => !p.IsActive).Select(p => p.AccountId).ToListAsync(cancellationToken)).ToHashSet();
+        var disabled = (await db.Partners.AsNoTracking().Where(Portal.Partners.Partner.HoldsPayments).Select(p => p.AccountId).ToListAsync(cancellationToken)).ToHashSet();
         StatusCounts Count(IEnumerable<DayView> period)
         {
             var lines = period.SelectMany(d => d.Lines).ToList();

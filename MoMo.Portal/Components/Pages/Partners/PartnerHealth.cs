@@ -8,7 +8,8 @@ namespace MoMo.Portal.Components.Pages.Partners;
 /// <summary>A partner as the partners list shows it, with how its deliveries are going.</summary>
 public sealed record PartnerHealth(
     string AccountId, string Name, NotifyMethod NotifyMethod, string ContactPath, bool IsActive, DateTime CreatedAtUtc,
-    DateTime? LastSuccessUtc, int ConsecutiveFailures, int Waiting, int Errored, string? StatementEmail = null)
+    DateTime? LastSuccessUtc, int ConsecutiveFailures, int Waiting, int Errored, string? StatementEmail = null,
+    DateTime? PausedAtUtc = null, string? PauseReason = null)
 {
     public static async Task<List<PartnerHealth>> LoadAsync(PortalDbContext db, string? search, CancellationToken cancellationToken)
     {
@@ -49,7 +50,8 @@ public sealed record PartnerHealth(
             return new PartnerHealth(p.AccountId, p.Name, p.NotifyMethod, p.ContactPath, p.IsActive, p.CreatedAtUtc, last,
                 consecutiveFailures[p.AccountId],
                 counts.Where(c => c.PartnerAccountId == p.AccountId && !c.Errored).Sum(c => c.Count),
-                counts.Where(c => c.PartnerAccountId == p.AccountId && c.Errored).Sum(c => c.Count), p.StatementEmail);
+                counts.Where(c => c.PartnerAccountId == p.AccountId && c.Errored).Sum(c => c.Count), p.StatementEmail,
+                p.PausedAtUtc, p.PauseReason);
         }).ToList();
     }
 }

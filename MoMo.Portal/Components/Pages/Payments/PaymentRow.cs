@@ -23,7 +23,7 @@ public sealed record PaymentRow(
         partners.Where(partner => partner.AccountId == p.PartnerAccountId).Select(partner => partner.Name).FirstOrDefault(),
         p.AmountMinor, p.Currency, p.Status,
         (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
-            && partners.Any(partner => partner.AccountId == p.PartnerAccountId && !partner.IsActive),
+            && partners.Any(partner => partner.AccountId == p.PartnerAccountId && (!partner.IsActive || partner.PausedAtUtc != null)),
         p.AttemptCount, p.LastError);
 
     /// <summary>Sorts by a grid column; every sortable column has an index.</summary>

@@ -618,12 +618,18 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ContactPath")
                         .IsRequired()
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FailingSinceUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("IsActive")
@@ -634,9 +640,19 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("NextProbeAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NotifyMethod")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PausedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("PreviousSecretValidUntilUtc")

@@ -1,0 +1,71 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MoMo.Portal.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class PartnerPause : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "ConsecutiveFailures",
+                table: "Partners",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "FailingSinceUtc",
+                table: "Partners",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "NextProbeAtUtc",
+                table: "Partners",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "PauseReason",
+                table: "Partners",
+                type: "TEXT",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "PausedAtUtc",
+                table: "Partners",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ConsecutiveFailures",
+                table: "Partners");
+
+            migrationBuilder.DropColumn(
+                name: "FailingSinceUtc",
+                table: "Partners");
+
+            migrationBuilder.DropColumn(
+                name: "NextProbeAtUtc",
+                table: "Partners");
+
+            migrationBuilder.DropColumn(
+                name: "PauseReason",
+                table: "Partners");
+
+            migrationBuilder.DropColumn(
+                name: "PausedAtUtc",
+                table: "Partners");
+        }
+    }
+}
