@@ -85,10 +85,9 @@ public sealed partial class PaymentRouter(
     /// Only payments whose partner takes deliveries: enabled and not paused, or paused with its probe due. A disabled or
     /// paused partner's payments wait (staff see them as held).
     /// </summary>
-    /// <remarks>With <paramref name="probe"/> (the lane just took a paused partner's probe) the pause does not count.</remarks>
-    private static IQueryable<Payment> ForActivePartners(PortalDbContext db, IQueryable<Payment> payments, DateTime now, bool probe = false) =>
+    private static IQueryable<Payment> ForActivePartners(PortalDbContext db, IQueryable<Payment> payments, DateTime now) =>
         payments.Where(p => db.Partners.Any(partner => partner.AccountId == p.PartnerAccountId && partner.IsActive
-                                                      && (probe || partner.PausedAtUtc == null || partner.NextProbeAtUtc <= now)));
+                                                      && (partner.PausedAtUtc == null || partner.NextProbeAtUtc <= now)));
 
     private static async Task<RoutingSummary> CompleteAsync(IEnumerable<Task> laneTasks, DeliveryRecorder recorder)
     {
@@ -114,14 +113,7 @@ public sealed partial class PaymentRouter(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                // A paused partner gets one probe per interval, whichever instance takes it, and nothing else.
-                var probing = await IsPausedAsync(partnerAccountId, cancellationToken);
-                if (probing && !await health.TakeProbeAsync(partnerAccountId, cancellationToken))
-                {
-                    return;
-                }
-
-                var claim = await ClaimAsync(partnerAccountId, probing ? 1 : batchSize, probing, cancellationToken);
+                var claim = await ClaimAsync(partnerAccountId, batchSize, cancellationToken);
                 if (claim.Payments.Count == 0)
                 {
                     // Leave, then look once more: a payment committed after the last claim but before we left must
@@ -137,6 +129,24 @@ public sealed partial class PaymentRouter(
                     return;
                 }
 
+                if (claim.Partner!.PausedAtUtc is not null)
+                {
+                    // Claimed because its probe is due: one payment is the probe, if this lane wins it (one per interval,
+                    // whichever instance); the rest go back as they were.
+                    var probe = await health.TakeProbeAsync(partnerAccountId, cancellationToken);
+                    foreach (var payment in claim.Payments.Skip(probe ? 1 : 0))
+                    {
+                        recorder.Add(new DeliveryReport(payment.Id, claim.Token, Now, TimeSpan.Zero, null));
+                    }
+
+                    if (probe)
+                    {
+                        await DeliverAsync(claim.Payments[0], claim, recorder, cancellationToken);
+                    }
+
+                    return;
+                }
+
                 var delivered = 0;
                 await Parallel.ForEachAsync(claim.Payments,
                     new ParallelOptions { MaxDegreeOfParallelism = perPartner, CancellationToken = cancellationToken },
@@ -147,11 +157,6 @@ public sealed partial class PaymentRouter(
                             Interlocked.Increment(ref delivered);
                         }
                     });
-
-                if (probing)
-                {
-                    return;
-                }
 
                 // A partner that takes everything gets bigger batches (fewer claims); one that fails gets small ones.
                 batchSize = delivered == claim.Payments.Count ? Math.Min(batchSize * 2, 256) : perPartner * 2;
@@ -174,7 +179,7 @@ public sealed partial class PaymentRouter(
         }
     }
 
-    private async Task<Claim> ClaimAsync(string partnerAccountId, int batchSize, bool probe, CancellationToken cancellationToken)
+    private async Task<Claim> ClaimAsync(string partnerAccountId, int batchSize, CancellationToken cancellationToken)
     {
         var now = Now;
         var token = Guid.NewGuid();
@@ -185,8 +190,8 @@ public sealed partial class PaymentRouter(
         var postgres = db.Database.IsNpgsql();
         await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var candidates = postgres
-            ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken, probe)
-            : await ForActivePartners(db, db.Payments.Where(IsDue(now)), now, probe)
+            ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
+            : await ForActivePartners(db, db.Payments.Where(IsDue(now)), now)
                 .Where(p => p.PartnerAccountId == partnerAccountId)
                 .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
                 .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
@@ -220,12 +225,6 @@ public sealed partial class PaymentRouter(
             ? (await PostgresClaims.PickDueAsync(db, partnerAccountId, Now, 1, cancellationToken)).Count > 0
             : await ForActivePartners(db, db.Payments.Where(IsDue(Now)), Now)
                 .AnyAsync(p => p.PartnerAccountId == partnerAccountId, cancellationToken);
-    }
-
-    private async Task<bool> IsPausedAsync(string partnerAccountId, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Partners.AnyAsync(p => p.AccountId == partnerAccountId && p.PausedAtUtc != null, cancellationToken);
     }
 
     /// <summary>Delivers one claimed payment and reports the outcome; true when the partner took it.</summary>

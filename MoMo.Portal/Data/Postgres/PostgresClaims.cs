@@ -15,13 +15,13 @@ internal static class PostgresClaims
     /// they stay locked until it ends; alone, the answer only says whether such payments exist.
     /// </summary>
     public static Task<List<long>> PickDueAsync(
-        PortalDbContext db, string partnerAccountId, DateTime now, int batchSize, CancellationToken cancellationToken, bool probe = false) =>
+        PortalDbContext db, string partnerAccountId, DateTime now, int batchSize, CancellationToken cancellationToken) =>
         db.Database.SqlQuery<long>($"""
             SELECT p."Id" AS "Value"
             FROM "Payments" AS p
             JOIN "Partners" AS partner ON partner."AccountId" = p."PartnerAccountId"
             WHERE p."PartnerAccountId" = {partnerAccountId} AND partner."IsActive"
-              AND ({probe} OR partner."PausedAtUtc" IS NULL OR partner."NextProbeAtUtc" <= {now})
+              AND (partner."PausedAtUtc" IS NULL OR partner."NextProbeAtUtc" <= {now})
               AND ((p."Status" IN ({nameof(PaymentStatus.Received)}, {nameof(PaymentStatus.RetryScheduled)}) AND p."NextAttemptAtUtc" <= {now})
                    OR (p."Status" = {nameof(PaymentStatus.Delivering)} AND p."ClaimExpiresAtUtc" <= {now}))
             ORDER BY p."NextAttemptAtUtc", p."Id"
