@@ -12,6 +12,7 @@ using MoMo.Portal.Notifiers;
 using MoMo.Portal.Partners;
 using MoMo.Portal.Payers;
 using MoMo.Portal.Payments;
+using MoMo.Portal.Reconciliation;
 using MoMo.Portal.Routing;
 using MoMo.Portal.Statements;
 using MoMo.Portal.Suspense;
@@ -43,6 +44,7 @@ public static class PortalApp
         builder.AddStatements();
         builder.AddPortalMetrics();
         builder.AddAlerts();
+        builder.AddReconciliation();
         builder.Services.AddOptions<SuspenseOptions>().BindConfiguration(SuspenseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<MoMo.Portal.Components.Pages.Dashboard.DashboardCache>();

@@ -46,9 +46,56 @@ internal static class StatementCommands
 
         var group = new Command("statements", "Partner statements.");
         group.Subcommands.Add(command);
+        group.Subcommands.Add(Import(context));
         group.Subcommands.Add(Sends(context));
         group.Subcommands.Add(Send(context));
         return group;
+    }
+
+    /// <summary>
+    /// <c>statements import FILE --bank CODE [--json]</c>: a bank's camt.053/054 statement file, stored and matched to its
+    /// payments. Exit 0 when imported (or imported before), 1 when refused (nothing stored), 2 for a usage error.
+    /// </summary>
+    private static Command Import(CommandContext context)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "The statement file (camt.053 or camt.054, versions 001.02 to 001.08)." };
+        var bank = new Option<string>("--bank") { Description = "The bank whose statement it is.", Required = true };
+        var format = new Option<string>("--format") { Description = "camt (ISO 20022 XML).", DefaultValueFactory = _ => "camt" };
+        format.AcceptOnlyFromAmong("camt");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with what was imported and matched." };
+        var command = new Command("import", "Import a bank statement file and match its credits to payments.") { file, bank, format, json };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var path = parsed.GetRequiredValue(file);
+            if (!path.Exists)
+            {
+                return context.Fail($"{path.FullName} does not exist.");
+            }
+
+            await using var stream = path.OpenRead();
+            var outcome = await context.Services.GetRequiredService<Reconciliation.StatementImporter>().ImportAsync(
+                parsed.GetRequiredValue(bank), path.Name, stream, context.Actor, cancellationToken);
+            if (outcome is Reconciliation.ImportOutcome.Refused refused)
+            {
+                return context.Fail(refused.Reason);
+            }
+
+            var (summary, again) = outcome switch
+            {
+                Reconciliation.ImportOutcome.Imported imported => (imported.Summary, false),
+                Reconciliation.ImportOutcome.AlreadyImported earlier => (earlier.Summary, true),
+                _ => throw new InvalidOperationException("Unknown import outcome."),
+            };
+            context.Output.WriteLine(parsed.GetValue(json)
+                ? JsonSerializer.Serialize(summary, CommandJson.Options)
+                : again
+                    ? $"{path.Name} was imported before ({summary.Message}, {summary.Entries} entries): nothing added."
+                    : $"Imported {path.Name} ({summary.Message}): {summary.Entries} entries in {string.Join(", ", summary.StatementIds)}; " +
+                      $"{summary.Matched} matched, {summary.Breaks} break(s).");
+            return PortalCommandLine.Success;
+        });
+        return command;
     }
 
     /// <summary><c>statements sends --date D</c>: the statement e-mails a closed day owes, and how each went.</summary>

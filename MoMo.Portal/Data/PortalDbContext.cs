@@ -33,6 +33,9 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Days.TotalsLock> TotalsLocks => Set<Days.TotalsLock>();
     public DbSet<Statements.StatementSend> StatementSends => Set<Statements.StatementSend>();
     public DbSet<Alerts.Alert> Alerts => Set<Alerts.Alert>();
+    public DbSet<Reconciliation.StatementFile> StatementFiles => Set<Reconciliation.StatementFile>();
+    public DbSet<Reconciliation.BankStatement> BankStatements => Set<Reconciliation.BankStatement>();
+    public DbSet<Reconciliation.StatementEntry> StatementEntries => Set<Reconciliation.StatementEntry>();
 
     /// <summary>Shared by every instance, so a cookie or antiforgery token from one instance is valid on all.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Data;
+using MoMo.Portal.Payments;
+using MoMo.Portal.Reconciliation;
+using MoMo.Portal.Tests.TestSupport;
+
+namespace MoMo.Portal.Tests.Reconciliation;
+
+/// <summary>Importing statements through the command line, matching them to real payments, on each database.</summary>
+public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private PortalFactory _portal = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _portal = PortalFactory.On(provider);
+        await _portal.InitializeAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await _portal.DisposeAsync();
+
+    [Fact]
+    public async Task A_statement_matches_credits_by_reference_and_keeps_the_differences_as_breaks()
+    {
+        var t1 = await _portal.PostPaymentAsync(PortalFactory.PartnerId, "12.50", "T-1");
+        var t2 = await _portal.PostPaymentAsync(PortalFactory.PartnerId, "10.00", "T-2");
+        await _portal.PostPaymentAsync(PortalFactory.PartnerId, "25.00", "T-3"); // the statement says 20.00
+
+        var run = await ImportAsync("camt.053.001.02.xml", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        var summary = json.RootElement;
+        Assert.Equal("camt.053.001.02", summary.GetProperty("message").GetString());
+        Assert.Equal(["STMT-20261201"], summary.GetProperty("statement_ids").EnumerateArray().Select(e => e.GetString()).ToArray());
+        Assert.Equal((6, 5, 1, 6, 0), (summary.GetProperty("entries").GetInt32(), summary.GetProperty("credits").GetInt32(),
+            summary.GetProperty("debits").GetInt32(), summary.GetProperty("new_entries").GetInt32(), summary.GetProperty("duplicates").GetInt32()));
+        Assert.Equal("148.50", summary.GetProperty("credit_total").GetProperty("USD").GetString());
+        Assert.Equal("1.25", summary.GetProperty("debit_total").GetProperty("USD").GetString());
+        Assert.Equal((2, 2), (summary.GetProperty("matched").GetInt32(), summary.GetProperty("breaks").GetInt32()));
+        await using var db = _portal.CreateDbContext();
+        var entries = await db.StatementEntries.AsNoTracking().ToListAsync(Ct);
+        Assert.Equal(t1, entries.Single(e => e.EndToEndId == "T-1").PaymentId);
+        Assert.Equal(t2, entries.Single(e => e.EndToEndId == "T-2").PaymentId);
+        Assert.Equal(StatementBreak.AmountMismatch, entries.Single(e => e.EndToEndId == "T-3").Break);
+        Assert.Equal(StatementBreak.MissingPayment, entries.Single(e => e.EntryReference == "N-3").Break);
+        Assert.Null(entries.Single(e => e.EntryReference == "N-5").Break); // pending: not reconciled yet
+        var file = await db.StatementFiles.SingleAsync(Ct);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file.Content)), file.Sha256);
+        Assert.Equal(await File.ReadAllBytesAsync(CamtReaderTests.Sample("camt.053.001.02.xml"), Ct), file.Content);
+    }
+
+    [Fact]
+    public async Task The_same_file_again_adds_nothing_and_another_file_reusing_a_statement_id_is_refused_storing_nothing()
+    {
+        await ImportAsync("camt.053.001.02.xml");
+        var again = await ImportAsync("camt.053.001.02.xml", "--json");
+        using var directory = new TempDirectory();
+        var altered = Path.Combine(directory.Path, "altered.xml");
+        await File.WriteAllTextAsync(altered, (await File.ReadAllTextAsync(CamtReaderTests.Sample("camt.053.001.02.xml"), Ct))
+            .Replace("12.50", "12.60", StringComparison.Ordinal), Ct);
+        var reused = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", altered, "--bank", PortalFactory.BankCode);
+
+        Assert.Equal(0, again.ExitCode);
+        using var json = JsonDocument.Parse(again.Output);
+        Assert.Equal((0, 6), (json.RootElement.GetProperty("new_entries").GetInt32(), json.RootElement.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(1, reused.ExitCode);
+        Assert.Contains("STMT-20261201 was imported before", reused.Error, StringComparison.Ordinal);
+        await using var db = _portal.CreateDbContext();
+        Assert.Equal((1, 1, 6), (await db.StatementFiles.CountAsync(Ct), await db.BankStatements.CountAsync(Ct), await db.StatementEntries.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task A_refused_file_stores_nothing_and_says_why_naming_the_entry()
+    {
+        using var directory = new TempDirectory();
+        var bad = Path.Combine(directory.Path, "bad.xml");
+        await File.WriteAllTextAsync(bad, (await File.ReadAllTextAsync(CamtReaderTests.Sample("camt.054.001.04.xml"), Ct))
+            .Replace("6.00", "6.001", StringComparison.Ordinal), Ct);
+
+        var run = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", bad, "--bank", PortalFactory.BankCode);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("bad.xml: Statement 'NTF-1-B', entry 1", run.Error, StringComparison.Ordinal);
+        await using var db = _portal.CreateDbContext();
+        Assert.Equal(0, await db.StatementFiles.CountAsync(Ct) + await db.StatementEntries.CountAsync(Ct));
+    }
+
+    private Task<CommandRun> ImportAsync(string sample, params string[] extra) =>
+        CommandLineRunner.RunOnAsync(_portal.Services, ["statements", "import", CamtReaderTests.Sample(sample), "--bank", PortalFactory.BankCode, .. extra]);
+}
+
+public sealed class StatementImportOnSqliteTests() : StatementImportTests(DatabaseProvider.Sqlite);
+
+public sealed class StatementImportOnPostgresTests() : StatementImportTests(DatabaseProvider.Postgres);

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MoMo.Portal.Audit;
+using MoMo.Portal.Data;
+using MoMo.Portal.Payments;
+
+namespace MoMo.Portal.Reconciliation;
+
+/// <summary>
+/// Imports a bank's statement file and matches its booked credits to the bank's payments. A refused file stores
+/// nothing; the same file again adds nothing and says so; a statement id seen before in another file is refused.
+/// </summary>
+public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReconciliationOptions> options, TimeProvider clock)
+{
+    public async Task<ImportOutcome> ImportAsync(string bankCode, string fileName, Stream content, string actor, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length > options.Value.MaxBytes)
+        {
+            return Refused($"{fileName} is {buffer.Length:N0} bytes, over the limit of {options.Value.MaxBytes:N0} (Statements:MaxBytes).");
+        }
+
+        var bytes = buffer.ToArray();
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Banks.AnyAsync(b => b.Code == bankCode, cancellationToken))
+        {
+            return Refused($"There is no bank with the code '{bankCode}'.");
+        }
+
+        var read = CamtReader.Read(new MemoryStream(bytes, writable: false));
+        if (read.Error is { } error)
+        {
+            return Refused($"{fileName}: {error}");
+        }
+
+        if (await db.StatementFiles.AsNoTracking().Where(f => f.BankCode == bankCode && f.Sha256 == sha)
+                .Select(f => new { f.Id }).SingleOrDefaultAsync(cancellationToken) is { } earlier)
+        {
+            return new ImportOutcome.AlreadyImported(await SummaryAsync(db, earlier.Id, read.Message!, duplicates: true, cancellationToken));
+        }
+
+        var ids = read.Statements.Select(s => s.StatementId).ToList();
+        var seen = await db.BankStatements.Where(s => s.BankCode == bankCode && ids.Contains(s.StatementId)).Select(s => s.StatementId)
+            .ToListAsync(cancellationToken);
+        if (seen.Count > 0)
+        {
+            return Refused($"{fileName}: statement {string.Join(", ", seen)} was imported before from another file with different content. " +
+                           "Nothing was stored.");
+        }
+
+        if (ids.Count != ids.Distinct().Count())
+        {
+            return Refused($"{fileName}: a statement id appears twice in the file. Nothing was stored.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var file = new StatementFile
+        {
+            BankCode = bankCode, FileName = Path.GetFileName(fileName), Sha256 = sha, Message = read.Message!, ImportedAtUtc = now,
+            ImportedBy = actor, Content = bytes,
+        };
+        db.StatementFiles.Add(file);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var statement in read.Statements)
+        {
+            db.BankStatements.Add(new BankStatement
+            {
+                FileId = file.Id, BankCode = bankCode, StatementId = statement.StatementId, MessageId = statement.MessageId,
+                CreatedAtUtc = statement.CreatedAtUtc, Account = statement.Account, FromUtc = statement.FromUtc, ToUtc = statement.ToUtc,
+                Entries = statement.Entries,
+            });
+        }
+
+        await MatchAsync(db, bankCode, read.Statements.SelectMany(s => s.Entries).ToList(), cancellationToken);
+        db.AuditEntries.Add(AuditEntry.Record(actor, "statement.import", "StatementFile", sha, null,
+            new { bankCode, FileName = file.FileName, Statements = ids }, now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ImportOutcome.Imported(await SummaryAsync(db, file.Id, read.Message!, duplicates: false, cancellationToken));
+    }
+
+    /// <summary>
+    /// Matches booked credits by reference: a payment of the bank whose transaction id equals one of the entry's
+    /// references and whose amount and currency are equal; a reference match with another amount is a break, and so is a
+    /// credit with no payment or a payment another entry already is.
+    /// </summary>
+    private static async Task MatchAsync(PortalDbContext db, string bankCode, List<StatementEntry> entries, CancellationToken cancellationToken)
+    {
+        var credits = entries.Where(e => e.IsReconciled).ToList();
+        var references = credits.SelectMany(e => e.References()).Distinct().ToList();
+        var payments = new Dictionary<string, (long Id, long AmountMinor, string Currency)>(StringComparer.Ordinal);
+        foreach (var chunk in references.Chunk(500))
+        {
+            foreach (var p in await db.Payments.AsNoTracking().Where(p => p.BankCode == bankCode && chunk.Contains(p.BankReference!))
+                         .Select(p => new { p.Id, p.BankReference, p.AmountMinor, p.Currency }).ToListAsync(cancellationToken))
+            {
+                payments[p.BankReference!] = (p.Id, p.AmountMinor, p.Currency);
+            }
+        }
+
+        var ids = payments.Values.Select(p => p.Id).ToList();
+        var taken = (await db.StatementEntries.Where(e => e.PaymentId != null && ids.Contains(e.PaymentId.Value))
+            .Select(e => e.PaymentId!.Value).ToListAsync(cancellationToken)).ToHashSet();
+        foreach (var entry in credits)
+        {
+            var found = entry.References().Select(r => payments.TryGetValue(r, out var p) ? p : ((long Id, long AmountMinor, string Currency)?)null)
+                .FirstOrDefault(p => p is not null);
+            if (found is not { } payment)
+            {
+                entry.Break = StatementBreak.MissingPayment;
+            }
+            else if (payment.AmountMinor != entry.AmountMinor || payment.Currency != entry.Currency)
+            {
+                entry.Break = StatementBreak.AmountMismatch;
+            }
+            else if (!taken.Add(payment.Id))
+            {
+                entry.Break = StatementBreak.DuplicateEntry;
+            }
+            else
+            {
+                entry.PaymentId = payment.Id;
+            }
+        }
+    }
+
+    private static async Task<ImportSummary> SummaryAsync(PortalDbContext db, long fileId, string message, bool duplicates, CancellationToken cancellationToken)
+    {
+        var statements = await db.BankStatements.AsNoTracking().Where(s => s.FileId == fileId).Include(s => s.Entries).ToListAsync(cancellationToken);
+        var entries = statements.SelectMany(s => s.Entries).ToList();
+        static Dictionary<string, string> Totals(IEnumerable<StatementEntry> lines) => lines.GroupBy(e => e.Currency)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => Money.Format(g.Sum(e => e.AmountMinor), g.Key));
+        return new ImportSummary(
+            [.. statements.Select(s => s.StatementId)], message, entries.Count, entries.Count(e => e.IsCredit), entries.Count(e => !e.IsCredit),
+            Totals(entries.Where(e => e.IsCredit)), Totals(entries.Where(e => !e.IsCredit)),
+            NewEntries: duplicates ? 0 : entries.Count, Duplicates: duplicates ? entries.Count : 0,
+            Matched: entries.Count(e => e.PaymentId != null), Suggested: 0, Breaks: entries.Count(e => e.Break != null));
+    }
+
+    private static ImportOutcome Refused(string reason) => new ImportOutcome.Refused(reason);
+}
+
+/// <summary>What an import did, in the command line's <c>--json</c> terms.</summary>
+public sealed record ImportSummary(
+    List<string> StatementIds, string Message, int Entries, int Credits, int Debits, Dictionary<string, string> CreditTotal,
+    Dictionary<string, string> DebitTotal, int NewEntries, int Duplicates, int Matched, int Suggested, int Breaks);
+
+public abstract record ImportOutcome
+{
+    public sealed record Imported(ImportSummary Summary) : ImportOutcome;
+
+    /// <summary>The same file was imported before: nothing was added.</summary>
+    public sealed record AlreadyImported(ImportSummary Summary) : ImportOutcome;
+
+    /// <summary>Nothing was stored, for this reason.</summary>
+    public sealed record Refused(string Reason) : ImportOutcome;
+}
