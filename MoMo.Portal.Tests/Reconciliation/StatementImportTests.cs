@@ -31,7 +31,7 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
 
         var run = await ImportAsync("camt.053.001.02.xml", "--json");
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(run.Output);
         var summary = json.RootElement;
         Assert.Equal("camt.053.001.02", summary.GetProperty("message").GetString());

@@ -57,6 +57,8 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var entries = read.Statements.SelectMany(s => s.Entries).ToList();
+        await MatchAsync(db, bankCode, entries, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var file = new StatementFile
         {
@@ -65,22 +67,23 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         };
         db.StatementFiles.Add(file);
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var statement in read.Statements)
+        foreach (var read1 in read.Statements)
         {
-            db.BankStatements.Add(new BankStatement
+            var statement = new BankStatement
             {
-                FileId = file.Id, BankCode = bankCode, StatementId = statement.StatementId, MessageId = statement.MessageId,
-                CreatedAtUtc = statement.CreatedAtUtc, Account = statement.Account, FromUtc = statement.FromUtc, ToUtc = statement.ToUtc,
-                Entries = statement.Entries,
-            });
+                FileId = file.Id, BankCode = bankCode, StatementId = read1.StatementId, MessageId = read1.MessageId,
+                CreatedAtUtc = read1.CreatedAtUtc, Account = read1.Account, FromUtc = read1.FromUtc, ToUtc = read1.ToUtc,
+            };
+            db.BankStatements.Add(statement);
+            await db.SaveChangesAsync(cancellationToken);
+            await EntryWriter.InsertAsync(db, statement.Id, read1.Entries, cancellationToken);
         }
 
-        await MatchAsync(db, bankCode, read.Statements.SelectMany(s => s.Entries).ToList(), cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(actor, "statement.import", "StatementFile", sha, null,
             new { bankCode, FileName = file.FileName, Statements = ids }, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ImportOutcome.Imported(await SummaryAsync(db, file.Id, read.Message!, duplicates: false, cancellationToken));
+        return new ImportOutcome.Imported(Summary(ids, read.Message!, entries, duplicates: false));
     }
 
     /// <summary>
@@ -102,9 +105,14 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
             }
         }
 
-        var ids = payments.Values.Select(p => p.Id).ToList();
-        var taken = (await db.StatementEntries.Where(e => e.PaymentId != null && ids.Contains(e.PaymentId.Value))
-            .Select(e => e.PaymentId!.Value).ToListAsync(cancellationToken)).ToHashSet();
+        // Payments an entry of an earlier statement already is (in chunks: SQLite takes at most 32,766 parameters).
+        var taken = new HashSet<long>();
+        foreach (var chunk in payments.Values.Select(p => p.Id).Chunk(500))
+        {
+            taken.UnionWith(await db.StatementEntries.Where(e => e.PaymentId != null && chunk.Contains(e.PaymentId.Value))
+                .Select(e => e.PaymentId!.Value).ToListAsync(cancellationToken));
+        }
+
         foreach (var entry in credits)
         {
             var found = entry.References().Select(r => payments.TryGetValue(r, out var p) ? p : ((long Id, long AmountMinor, string Currency)?)null)
@@ -131,11 +139,15 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
     private static async Task<ImportSummary> SummaryAsync(PortalDbContext db, long fileId, string message, bool duplicates, CancellationToken cancellationToken)
     {
         var statements = await db.BankStatements.AsNoTracking().Where(s => s.FileId == fileId).Include(s => s.Entries).ToListAsync(cancellationToken);
-        var entries = statements.SelectMany(s => s.Entries).ToList();
+        return Summary([.. statements.Select(s => s.StatementId)], message, [.. statements.SelectMany(s => s.Entries)], duplicates);
+    }
+
+    private static ImportSummary Summary(List<string> statementIds, string message, List<StatementEntry> entries, bool duplicates)
+    {
         static Dictionary<string, string> Totals(IEnumerable<StatementEntry> lines) => lines.GroupBy(e => e.Currency)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => Money.Format(g.Sum(e => e.AmountMinor), g.Key));
         return new ImportSummary(
-            [.. statements.Select(s => s.StatementId)], message, entries.Count, entries.Count(e => e.IsCredit), entries.Count(e => !e.IsCredit),
+            statementIds, message, entries.Count, entries.Count(e => e.IsCredit), entries.Count(e => !e.IsCredit),
             Totals(entries.Where(e => e.IsCredit)), Totals(entries.Where(e => !e.IsCredit)),
             NewEntries: duplicates ? 0 : entries.Count, Duplicates: duplicates ? entries.Count : 0,
             Matched: entries.Count(e => e.PaymentId != null), Suggested: 0, Breaks: entries.Count(e => e.Break != null));

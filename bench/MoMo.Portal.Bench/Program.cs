@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "portal" => await PortalBenchmark.RunAsync(args[1..]),
     "seed-ingest" => await IngestSeed.RunAsync(args[1..]),
     "route" => await RoutingBenchmark.RunAsync(args[1..]),
+    "reconcile" => await ReconcileBenchmark.RunAsync(args[1..]),
     "e2e" => await EndToEndBenchmark.RunAsync(args[1..]),
     "create-database" => await PostgresDatabase.RunAsync(args[1..]),
     _ => Usage(),
@@ -13,6 +14,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR [--postgres CS] --key K [--n N] | route [--payments N] [--partners N] [--slow-ms MS] [--postgres CS] | e2e [--rate N] [--seconds N] | create-database --postgres CS");
+    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR [--postgres CS] --key K [--n N] | route [--payments N] [--partners N] [--slow-ms MS] [--postgres CS] | reconcile [--entries N] | e2e [--rate N] [--seconds N] | create-database --postgres CS");
     return 2;
 }
