@@ -89,6 +89,38 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
         Assert.Equal(0, await db.StatementFiles.CountAsync(Ct) + await db.StatementEntries.CountAsync(Ct));
     }
 
+    [Fact]
+    public async Task A_payment_notified_after_its_statement_is_matched_by_the_rematch_and_a_break_is_closed_by_an_operator_with_a_note()
+    {
+        await ImportAsync("camt.054.001.04.xml"); // no payment yet: two missing-payment breaks
+        var breaks = _portal.Services.GetRequiredService<BreakQueue>();
+        var before = await breaks.OpenAsync(null, 10, Ct);
+        var late = await _portal.PostPaymentAsync(PortalFactory.PartnerId, "5.00", "T-N1"); // the bank's notification, late
+
+        var matched = await breaks.RematchAsync(Ct);
+        await _portal.Services.GetRequiredService<Portal.Users.UserAccounts>().CreateAsync("ops@momo.test", Roles.Operator, "a-long-test-password", "test");
+        await _portal.Services.GetRequiredService<Portal.Users.UserAccounts>().CreateAsync("viewer@momo.test", Roles.Viewer, "a-long-test-password", "test");
+        var remaining = Assert.Single(await breaks.OpenAsync(PortalFactory.BankCode, 10, Ct));
+        var list = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "breaks", "--json");
+        var viewer = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "close-break", "--entry", $"{remaining.EntryId}",
+            "--note", "looked", "--by", "viewer@momo.test");
+        var close = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "close-break", "--entry", $"{remaining.EntryId}",
+            "--note", "Refunded to the payer by the bank on 2026-12-02.", "--by", "ops@momo.test");
+
+        Assert.Equal(2, before.Count);
+        Assert.All(before, b => Assert.Equal(StatementBreak.MissingPayment, b.Kind));
+        Assert.Equal(1, matched);
+        Assert.Equal("T-N2", remaining.Reference);
+        Assert.Contains("\"kind\": \"missing_payment\"", list.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, viewer.ExitCode);
+        Assert.Equal(0, close.ExitCode);
+        Assert.Empty(await breaks.OpenAsync(null, 10, Ct));
+        await using var db = _portal.CreateDbContext();
+        Assert.Equal(late, (await db.StatementEntries.SingleAsync(e => e.TransactionId == "T-N1", Ct)).PaymentId);
+        var audit = await db.AuditEntries.SingleAsync(a => a.Action == "statement.break.close", Ct);
+        Assert.Equal("ops@momo.test", audit.Actor);
+    }
+
     private Task<CommandRun> ImportAsync(string sample, params string[] extra) =>
         CommandLineRunner.RunOnAsync(_portal.Services, ["statements", "import", CamtReaderTests.Sample(sample), "--bank", PortalFactory.BankCode, .. extra]);
 }

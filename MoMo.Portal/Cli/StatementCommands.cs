@@ -47,6 +47,8 @@ internal static class StatementCommands
         var group = new Command("statements", "Partner statements.");
         group.Subcommands.Add(command);
         group.Subcommands.Add(Import(context));
+        group.Subcommands.Add(Breaks(context));
+        group.Subcommands.Add(CloseBreak(context));
         group.Subcommands.Add(Sends(context));
         group.Subcommands.Add(Send(context));
         return group;
@@ -93,6 +95,72 @@ internal static class StatementCommands
                     ? $"{path.Name} was imported before ({summary.Message}, {summary.Entries} entries): nothing added."
                     : $"Imported {path.Name} ({summary.Message}): {summary.Entries} entries in {string.Join(", ", summary.StatementIds)}; " +
                       $"{summary.Matched} matched, {summary.Breaks} break(s).");
+            return PortalCommandLine.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>statements breaks [--bank C] [--json]</c>: the open breaks, oldest first.</summary>
+    private static Command Breaks(CommandContext context)
+    {
+        var bank = new Option<string>("--bank") { Description = "Only this bank's breaks." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var command = new Command("breaks", "The open differences between bank statements and payments.") { bank, json };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var breaks = await context.Services.GetRequiredService<Reconciliation.BreakQueue>().OpenAsync(parsed.GetValue(bank), 1000, cancellationToken);
+            if (parsed.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(breaks.Select(b => new
+                {
+                    Entry = b.EntryId, Bank = b.BankCode, Statement = b.StatementId, Kind = b.Kind, Amount = Payments.Money.Format(b.AmountMinor, b.Currency),
+                    b.Currency, b.BookingDate, b.Reference, b.DebtorName, b.Remittance,
+                }), CommandJson.Options));
+                return PortalCommandLine.Success;
+            }
+
+            if (breaks.Count == 0)
+            {
+                context.Output.WriteLine("No open break.");
+            }
+
+            foreach (var b in breaks)
+            {
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{b.EntryId,8} {b.BankCode,-12} {b.StatementId,-20} {JsonNamingPolicy.SnakeCaseLower.ConvertName(b.Kind.ToString()),-16} " +
+                    $"{Payments.Money.Format(b.AmountMinor, b.Currency),12} {b.Currency} {b.Reference}"));
+            }
+
+            return PortalCommandLine.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>statements close-break --entry ID --note TEXT --by EMAIL</c>: a staff member closes a break (audited).</summary>
+    private static Command CloseBreak(CommandContext context)
+    {
+        var entry = new Option<long>("--entry") { Description = "The statement entry whose break is closed.", Required = true };
+        var note = new Option<string>("--note") { Description = "Why: what was found or done.", Required = true };
+        var by = new Option<string>("--by") { Description = "The Operator or Admin closing it (their sign-in e-mail).", Required = true };
+        var command = new Command("close-break", "Close a statement break with a note.") { entry, note, by };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var staff = await context.Services.GetRequiredService<Users.UserAccounts>().OperatorAsync(parsed.GetRequiredValue(by));
+            if (staff.Value is not { } actor)
+            {
+                return context.Fail(staff.Errors);
+            }
+
+            var result = await context.Services.GetRequiredService<Reconciliation.BreakQueue>().CloseAsync(
+                parsed.GetRequiredValue(entry), parsed.GetRequiredValue(note), actor, cancellationToken);
+            if (result.Value is not { } closed)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine($"Closed the break of statement entry {closed.Id}.");
             return PortalCommandLine.Success;
         });
         return command;

@@ -81,6 +81,15 @@ public sealed class StatementEntry
     /// <summary>Why the entry needs staff, when it does.</summary>
     public StatementBreak? Break { get; set; }
 
+    /// <summary>When staff closed the break, who, and their note; an open break has none.</summary>
+    public DateTime? BreakClosedAtUtc { get; set; }
+
+    public string? BreakClosedBy { get; set; }
+
+    public string? BreakNote { get; set; }
+
+    public bool IsOpenBreak => Break is not null && BreakClosedAtUtc is null;
+
     public bool IsReconciled => Status == "BOOK" && IsCredit && !IsReversal;
 
     /// <summary>Every reference a payment's transaction id may equal, most specific first.</summary>

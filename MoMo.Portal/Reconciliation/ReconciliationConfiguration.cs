@@ -54,6 +54,9 @@ internal sealed class StatementEntryConfiguration : IEntityTypeConfiguration<Sta
         entry.Property(e => e.Status).HasMaxLength(4);
         entry.Property(e => e.Break).HasConversion<string>().HasMaxLength(24);
         entry.Ignore(e => e.IsReconciled);
+        entry.Ignore(e => e.IsOpenBreak);
+        entry.Property(e => e.BreakClosedBy).HasMaxLength(256);
+        entry.Property(e => e.BreakNote).HasMaxLength(500);
         // One entry per payment: a second is a duplicate_entry break, never a second match.
         entry.HasIndex(e => e.PaymentId).IsUnique().HasFilter("\"PaymentId\" IS NOT NULL");
         entry.HasIndex(e => e.Break).HasFilter("\"Break\" IS NOT NULL");

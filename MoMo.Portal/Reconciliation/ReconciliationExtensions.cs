@@ -7,6 +7,10 @@ public static class ReconciliationExtensions
     {
         builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section);
         builder.Services.AddSingleton<StatementImporter>();
+        builder.Services.AddSingleton<BreakQueue>();
+        builder.Services.AddTransient<RematchStatementsJob>();
+        builder.Services.AddSingleton(Routing.RecurringJobRegistration.For<RematchStatementsJob>(RematchStatementsJob.Id,
+            job => job.RunAsync(CancellationToken.None), _ => "* * * * *"));
         return builder;
     }
 }

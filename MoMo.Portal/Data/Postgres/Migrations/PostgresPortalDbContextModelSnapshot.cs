@@ -994,6 +994,17 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<DateTime?>("BreakClosedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("BreakClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("BreakNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)

@@ -969,6 +969,17 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("BreakClosedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BreakClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BreakNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)

@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using MoMo.Portal.Audit;
+using MoMo.Portal.Data;
+
+namespace MoMo.Portal.Reconciliation;
+
+/// <summary>
+/// The breaks staff work: listed, matched again when the payment they lacked arrives after the statement (the
+/// <c>rematch-statements</c> job), and closed by a staff action with a note (audited).
+/// </summary>
+public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    public const int MaxNote = 500;
+
+    /// <summary>Open breaks, oldest first, with their statement's bank and id.</summary>
+    public async Task<List<OpenBreak>> OpenAsync(string? bankCode, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await (from e in db.StatementEntries.AsNoTracking()
+                      join s in db.BankStatements on e.BankStatementId equals s.Id
+                      where e.Break != null && e.BreakClosedAtUtc == null && (bankCode == null || s.BankCode == bankCode)
+                      orderby e.Id
+                      select new OpenBreak(e.Id, s.BankCode, s.StatementId, e.Break!.Value, e.AmountMinor, e.Currency, e.BookingDate,
+                          e.EndToEndId ?? e.TransactionId ?? e.InstructionId ?? e.Uetr ?? e.AccountServicerReference ?? e.EntryReference,
+                          e.DebtorName, e.Remittance))
+            .Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Matches again the missing-payment breaks whose payment has arrived since: a notification after the statement.
+    /// Returns how many it matched.
+    /// </summary>
+    public async Task<int> RematchAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var missing = await (from e in db.StatementEntries
+                             join s in db.BankStatements on e.BankStatementId equals s.Id
+                             where e.Break == StatementBreak.MissingPayment && e.BreakClosedAtUtc == null
+                             select new { Entry = e, s.BankCode }).Take(5000).ToListAsync(cancellationToken);
+        var matched = 0;
+        foreach (var bank in missing.GroupBy(m => m.BankCode))
+        {
+            var entries = bank.Select(m => m.Entry).ToList();
+            var references = entries.SelectMany(e => e.References()).Distinct().ToList();
+            var payments = new Dictionary<string, (long Id, long AmountMinor, string Currency)>(StringComparer.Ordinal);
+            foreach (var chunk in references.Chunk(500))
+            {
+                foreach (var p in await db.Payments.AsNoTracking().Where(p => p.BankCode == bank.Key && chunk.Contains(p.BankReference!))
+                             .Select(p => new { p.Id, p.BankReference, p.AmountMinor, p.Currency }).ToListAsync(cancellationToken))
+                {
+                    payments[p.BankReference!] = (p.Id, p.AmountMinor, p.Currency);
+                }
+            }
+
+            foreach (var entry in entries)
+            {
+                if (entry.References().Select(r => payments.TryGetValue(r, out var p) ? p : ((long, long, string)?)null).FirstOrDefault(p => p is not null)
+                    is not { } payment)
+                {
+                    continue;
+                }
+
+                if (payment.Item2 != entry.AmountMinor || payment.Item3 != entry.Currency)
+                {
+                    entry.Break = StatementBreak.AmountMismatch;
+                }
+                else if (!await db.StatementEntries.AnyAsync(e => e.PaymentId == payment.Item1, cancellationToken))
+                {
+                    (entry.PaymentId, entry.Break) = (payment.Item1, null);
+                    matched++;
+                }
+                else
+                {
+                    entry.Break = StatementBreak.DuplicateEntry;
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return matched;
+    }
+
+    /// <summary>Closes an open break with a note; false (and nothing changed) when there is no open break with that id.</summary>
+    public async Task<Data.ChangeResult<StatementEntry>> CloseAsync(long entryId, string note, string actor, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(note) || note.Length > MaxNote)
+        {
+            return Data.ChangeResult<StatementEntry>.Failure("Note", $"Say why the break is closed, in 1 to {MaxNote} characters.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entry = await db.StatementEntries.SingleOrDefaultAsync(e => e.Id == entryId, cancellationToken);
+        if (entry is not { IsOpenBreak: true })
+        {
+            return Data.ChangeResult<StatementEntry>.Failure("Entry", $"Statement entry {entryId} has no open break.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        (entry.BreakClosedAtUtc, entry.BreakClosedBy, entry.BreakNote) = (now, actor, note.Trim());
+        db.AuditEntries.Add(AuditEntry.Record(actor, "statement.break.close", "StatementEntry",
+            entryId.ToString(System.Globalization.CultureInfo.InvariantCulture), new { entry.Break }, new { Note = entry.BreakNote }, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return Data.ChangeResult<StatementEntry>.Success(entry);
+    }
+}
+
+/// <summary>An open break as the queue shows it.</summary>
+public sealed record OpenBreak(long EntryId, string BankCode, string StatementId, StatementBreak Kind, long AmountMinor, string Currency,
+    DateOnly? BookingDate, string? Reference, string? DebtorName, string? Remittance);
+
+/// <summary>The recurring <c>rematch-statements</c> job (every minute): statements meet the payments that came after them.</summary>
+public sealed class RematchStatementsJob(BreakQueue breaks)
+{
+    public const string Id = "rematch-statements";
+
+    public Task RunAsync(CancellationToken cancellationToken) => breaks.RematchAsync(cancellationToken);
+}
