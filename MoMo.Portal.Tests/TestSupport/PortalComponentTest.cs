@@ -37,7 +37,8 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
                      typeof(Microsoft.Extensions.Options.IOptions<Portal.Suspense.SuspenseOptions>),
                      typeof(Portal.Days.DayTotalsReader), typeof(Portal.Days.DayCloser), typeof(Portal.Days.BusinessCalendar),
                      typeof(Portal.Components.Pages.Dashboard.DashboardCache), typeof(Portal.Statements.PartnerStatements),
-                     typeof(Portal.Statements.StatementFiles),
+                     typeof(Portal.Statements.StatementFiles), typeof(Portal.Reconciliation.BreakQueue),
+                     typeof(Portal.Reconciliation.StatementImporter),
                  })
         {
             Services.AddSingleton(type, Portal.Services.GetRequiredService(type));
