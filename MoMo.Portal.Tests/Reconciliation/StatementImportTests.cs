@@ -121,6 +121,49 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
         Assert.Equal("ops@momo.test", audit.Actor);
     }
 
+    [Fact]
+    public async Task A_credit_without_a_reference_match_gets_the_one_payment_its_remittance_names_as_a_suggestion_that_staff_confirm()
+    {
+        var payment = await _portal.PostPaymentAsync(PortalFactory.PartnerId, "8.00", "T-S");
+        await _portal.PostPaymentAsync(PortalFactory.PartnerId, "8.00", "T-OTHER", payer: PortalFactory.PayerId); // same payer, same amount
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "suggest.xml");
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(file, $$"""
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>S</MsgId></GrpHdr>
+            <Stmt><Id>SUGGEST-1</Id>
+              <Ntry><Amt Ccy="USD">8.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{{today}}</Dt></BookgDt>
+                <AcctSvcrRef>BANK-OWN-7</AcctSvcrRef>
+                <NtryDtls><TxDtls><RmtInf><Ustrd>fees for {{PortalFactory.PayerId}}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+            </Stmt></BkToCstmrStmt></Document>
+            """, Ct);
+        var twoCandidates = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", file, "--bank", PortalFactory.BankCode, "--json");
+        using var json = JsonDocument.Parse(twoCandidates.Output);
+
+        // Two payments fit (same payer, amount and day): no suggestion, the break stays a plain missing payment.
+        Assert.Equal(0, json.RootElement.GetProperty("suggested").GetInt32());
+        await using (var db = _portal.CreateDbContext())
+        {
+            // The other payment turns out to be of another amount: one candidate is left, and suggesting again finds it.
+            await db.Payments.Where(p => p.BankReference == "T-OTHER").ExecuteUpdateAsync(s => s.SetProperty(p => p.AmountMinor, 900L), Ct);
+            await db.StatementEntries.ExecuteUpdateAsync(s => s.SetProperty(e => e.SuggestedPaymentId, (long?)null), Ct);
+            var entries = await db.StatementEntries.ToListAsync(Ct);
+            await MoMo.Portal.Reconciliation.StatementImporter.SuggestAsync(db, PortalFactory.BankCode, entries, [], Ct);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await _portal.Services.GetRequiredService<Portal.Users.UserAccounts>().CreateAsync("ops@momo.test", Roles.Operator, "a-long-test-password", "test");
+        var open = Assert.Single(await _portal.Services.GetRequiredService<BreakQueue>().OpenAsync(null, 10, Ct));
+        var decide = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "decide", "--entry", $"{open.EntryId}", "--confirm",
+            "--by", "ops@momo.test");
+
+        Assert.Equal(payment, open.SuggestedPaymentId);
+        Assert.Equal(0, decide.ExitCode);
+        Assert.Empty(await _portal.Services.GetRequiredService<BreakQueue>().OpenAsync(null, 10, Ct));
+        await using var check = _portal.CreateDbContext();
+        Assert.Equal(payment, (await check.StatementEntries.SingleAsync(Ct)).PaymentId);
+    }
+
     private Task<CommandRun> ImportAsync(string sample, params string[] extra) =>
         CommandLineRunner.RunOnAsync(_portal.Services, ["statements", "import", CamtReaderTests.Sample(sample), "--bank", PortalFactory.BankCode, .. extra]);
 }

@@ -49,6 +49,7 @@ internal static class StatementCommands
         group.Subcommands.Add(Import(context));
         group.Subcommands.Add(Breaks(context));
         group.Subcommands.Add(CloseBreak(context));
+        group.Subcommands.Add(Decide(context));
         group.Subcommands.Add(Sends(context));
         group.Subcommands.Add(Send(context));
         return group;
@@ -114,7 +115,7 @@ internal static class StatementCommands
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(breaks.Select(b => new
                 {
-                    Entry = b.EntryId, Bank = b.BankCode, Statement = b.StatementId, Kind = b.Kind, Amount = Payments.Money.Format(b.AmountMinor, b.Currency),
+                    Entry = b.EntryId, Bank = b.BankCode, Statement = b.StatementId, Kind = b.Kind, SuggestedPayment = b.SuggestedPaymentId, Amount = Payments.Money.Format(b.AmountMinor, b.Currency),
                     b.Currency, b.BookingDate, b.Reference, b.DebtorName, b.Remittance,
                 }), CommandJson.Options));
                 return PortalCommandLine.Success;
@@ -132,6 +133,45 @@ internal static class StatementCommands
                     $"{Payments.Money.Format(b.AmountMinor, b.Currency),12} {b.Currency} {b.Reference}"));
             }
 
+            return PortalCommandLine.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>statements decide --entry ID --confirm|--reject --by EMAIL</c>: a suggested match confirmed or rejected (audited).</summary>
+    private static Command Decide(CommandContext context)
+    {
+        var entry = new Option<long>("--entry") { Description = "The statement entry with a suggested match.", Required = true };
+        var confirm = new Option<bool>("--confirm") { Description = "The entry is the suggested payment." };
+        var reject = new Option<bool>("--reject") { Description = "It is not; the break stays for another action." };
+        var by = new Option<string>("--by") { Description = "The Operator or Admin deciding (their sign-in e-mail).", Required = true };
+        var command = new Command("decide", "Confirm or reject a statement entry's suggested match.") { entry, confirm, reject, by };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(confirm) is null) == (result.GetResult(reject) is null))
+            {
+                result.AddError("Give either --confirm or --reject.");
+            }
+        });
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var staff = await context.Services.GetRequiredService<Users.UserAccounts>().OperatorAsync(parsed.GetRequiredValue(by));
+            if (staff.Value is not { } actor)
+            {
+                return context.Fail(staff.Errors);
+            }
+
+            var result = await context.Services.GetRequiredService<Reconciliation.BreakQueue>().DecideSuggestionAsync(
+                parsed.GetRequiredValue(entry), parsed.GetValue(confirm), actor, cancellationToken);
+            if (result.Value is not { } decided)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine(decided.PaymentId is { } payment
+                ? $"Statement entry {decided.Id} is payment {payment}."
+                : $"The suggestion for statement entry {decided.Id} is rejected; its break stays open.");
             return PortalCommandLine.Success;
         });
         return command;

@@ -78,6 +78,12 @@ public sealed class StatementEntry
     /// <summary>The payment this entry is, once matched; at most one entry per payment.</summary>
     public long? PaymentId { get; set; }
 
+    /// <summary>
+    /// Without a reference match: the one payment of the same amount and currency whose payer reference the remittance
+    /// names, paid at the bank within a day of the booking — for staff to confirm or reject.
+    /// </summary>
+    public long? SuggestedPaymentId { get; set; }
+
     /// <summary>Why the entry needs staff, when it does.</summary>
     public StatementBreak? Break { get; set; }
 

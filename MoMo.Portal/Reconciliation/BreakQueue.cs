@@ -20,7 +20,7 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
                       join s in db.BankStatements on e.BankStatementId equals s.Id
                       where e.Break != null && e.BreakClosedAtUtc == null && (bankCode == null || s.BankCode == bankCode)
                       orderby e.Id
-                      select new OpenBreak(e.Id, s.BankCode, s.StatementId, e.Break!.Value, e.AmountMinor, e.Currency, e.BookingDate,
+                      select new OpenBreak(e.Id, s.BankCode, s.StatementId, e.Break!.Value, e.SuggestedPaymentId, e.AmountMinor, e.Currency, e.BookingDate,
                           e.EndToEndId ?? e.TransactionId ?? e.InstructionId ?? e.Uetr ?? e.AccountServicerReference ?? e.EntryReference,
                           e.DebtorName, e.Remittance))
             .Take(limit).ToListAsync(cancellationToken);
@@ -80,6 +80,38 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
         return matched;
     }
 
+    /// <summary>
+    /// Confirms (the entry is the suggested payment; its break closes) or rejects (the suggestion goes; the break stays)
+    /// an entry's suggested match. Audited.
+    /// </summary>
+    public async Task<Data.ChangeResult<StatementEntry>> DecideSuggestionAsync(long entryId, bool confirm, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entry = await db.StatementEntries.SingleOrDefaultAsync(e => e.Id == entryId, cancellationToken);
+        if (entry is not { SuggestedPaymentId: { } suggested, PaymentId: null })
+        {
+            return Data.ChangeResult<StatementEntry>.Failure("Entry", $"Statement entry {entryId} has no suggested match to decide.");
+        }
+
+        if (confirm && await db.StatementEntries.AnyAsync(e => e.PaymentId == suggested, cancellationToken))
+        {
+            return Data.ChangeResult<StatementEntry>.Failure("Entry", $"Payment {suggested} is already another entry's match.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (confirm)
+        {
+            (entry.PaymentId, entry.Break, entry.BreakClosedAtUtc, entry.BreakClosedBy, entry.BreakNote) =
+                (suggested, null, null, null, null);
+        }
+
+        entry.SuggestedPaymentId = confirm ? suggested : null;
+        db.AuditEntries.Add(AuditEntry.Record(actor, confirm ? "statement.match.confirm" : "statement.match.reject", "StatementEntry",
+            entryId.ToString(System.Globalization.CultureInfo.InvariantCulture), null, new { PaymentId = suggested }, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return Data.ChangeResult<StatementEntry>.Success(entry);
+    }
+
     /// <summary>Closes an open break with a note; false (and nothing changed) when there is no open break with that id.</summary>
     public async Task<Data.ChangeResult<StatementEntry>> CloseAsync(long entryId, string note, string actor, CancellationToken cancellationToken)
     {
@@ -105,7 +137,7 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
 }
 
 /// <summary>An open break as the queue shows it.</summary>
-public sealed record OpenBreak(long EntryId, string BankCode, string StatementId, StatementBreak Kind, long AmountMinor, string Currency,
+public sealed record OpenBreak(long EntryId, string BankCode, string StatementId, StatementBreak Kind, long? SuggestedPaymentId, long AmountMinor, string Currency,
     DateOnly? BookingDate, string? Reference, string? DebtorName, string? Remittance);
 
 /// <summary>The recurring <c>rematch-statements</c> job (every minute): statements meet the payments that came after them.</summary>

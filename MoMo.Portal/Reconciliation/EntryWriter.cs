@@ -15,7 +15,7 @@ internal static class EntryWriter
     [
         "BankStatementId", "EntryIndex", "DetailIndex", "EntryReference", "AccountServicerReference", "BookingDate", "ValueDate",
         "AmountMinor", "Currency", "IsCredit", "IsReversal", "Status", "BankTransactionCode", "EndToEndId", "TransactionId",
-        "InstructionId", "Uetr", "DetailAccountServicerReference", "DebtorName", "Remittance", "PaymentId", "Break",
+        "InstructionId", "Uetr", "DetailAccountServicerReference", "DebtorName", "Remittance", "PaymentId", "Break", "SuggestedPaymentId",
     ];
 
     public static async Task InsertAsync(PortalDbContext db, long statementId, IReadOnlyList<StatementEntry> entries, CancellationToken cancellationToken)
@@ -33,7 +33,7 @@ internal static class EntryWriter
             parameter.ParameterName = $"@p{i}";
             parameter.DbType = column switch
             {
-                "BankStatementId" or "AmountMinor" or "PaymentId" => System.Data.DbType.Int64,
+                "BankStatementId" or "AmountMinor" or "PaymentId" or "SuggestedPaymentId" => System.Data.DbType.Int64,
                 "EntryIndex" or "DetailIndex" => System.Data.DbType.Int32,
                 "IsCredit" or "IsReversal" => System.Data.DbType.Boolean,
                 "BookingDate" or "ValueDate" when !sqlite => System.Data.DbType.Date,
@@ -50,7 +50,7 @@ internal static class EntryWriter
                 statementId, e.EntryIndex, e.DetailIndex, e.EntryReference, e.AccountServicerReference, Day(e.BookingDate, sqlite),
                 Day(e.ValueDate, sqlite), e.AmountMinor, e.Currency, e.IsCredit, e.IsReversal, e.Status, e.BankTransactionCode, e.EndToEndId,
                 e.TransactionId, e.InstructionId, e.Uetr, e.DetailAccountServicerReference, e.DebtorName, e.Remittance, e.PaymentId,
-                e.Break?.ToString(),
+                e.Break?.ToString(), e.SuggestedPaymentId,
             ];
             for (var i = 0; i < values.Length; i++)
             {

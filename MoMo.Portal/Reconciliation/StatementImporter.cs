@@ -113,6 +113,7 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
                 .Select(e => e.PaymentId!.Value).ToListAsync(cancellationToken));
         }
 
+        var unmatched = new List<StatementEntry>();
         foreach (var entry in credits)
         {
             var found = entry.References().Select(r => payments.TryGetValue(r, out var p) ? p : ((long Id, long AmountMinor, string Currency)?)null)
@@ -120,6 +121,7 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
             if (found is not { } payment)
             {
                 entry.Break = StatementBreak.MissingPayment;
+                unmatched.Add(entry);
             }
             else if (payment.AmountMinor != entry.AmountMinor || payment.Currency != entry.Currency)
             {
@@ -132,6 +134,35 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
             else
             {
                 entry.PaymentId = payment.Id;
+            }
+        }
+
+        await SuggestAsync(db, bankCode, unmatched, taken, cancellationToken);
+    }
+
+    /// <summary>How many unmatched credits of one import are looked at for a suggestion (one query each).</summary>
+    public const int MaxSuggestions = 2_000;
+
+    /// <summary>
+    /// For credits without a reference match: a payment of the bank with the same amount and currency, paid at the bank
+    /// within a day of the booking, whose payer reference the remittance information names — when exactly one fits.
+    /// </summary>
+    internal static async Task SuggestAsync(PortalDbContext db, string bankCode, IEnumerable<StatementEntry> unmatched, HashSet<long> taken,
+        CancellationToken cancellationToken)
+    {
+        foreach (var entry in unmatched.Where(e => e.Remittance is not null && e.BookingDate is not null).Take(MaxSuggestions))
+        {
+            var day = entry.BookingDate!.Value.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var (from, to) = (day.AddDays(-1), day.AddDays(2));
+            var candidates = await db.Payments.AsNoTracking()
+                .Where(p => p.BankCode == bankCode && p.AmountMinor == entry.AmountMinor && p.Currency == entry.Currency
+                            && p.BankDateUtc >= from && p.BankDateUtc < to)
+                .Select(p => new { p.Id, p.PayerId }).Take(50).ToListAsync(cancellationToken);
+            var fitting = candidates.Where(c => !taken.Contains(c.Id)
+                                                && entry.Remittance!.Contains(c.PayerId, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (fitting.Count == 1)
+            {
+                entry.SuggestedPaymentId = fitting[0].Id;
             }
         }
     }
@@ -150,7 +181,8 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
             statementIds, message, entries.Count, entries.Count(e => e.IsCredit), entries.Count(e => !e.IsCredit),
             Totals(entries.Where(e => e.IsCredit)), Totals(entries.Where(e => !e.IsCredit)),
             NewEntries: duplicates ? 0 : entries.Count, Duplicates: duplicates ? entries.Count : 0,
-            Matched: entries.Count(e => e.PaymentId != null), Suggested: 0, Breaks: entries.Count(e => e.Break != null));
+            Matched: entries.Count(e => e.PaymentId != null), Suggested: entries.Count(e => e.SuggestedPaymentId != null && e.PaymentId == null),
+            Breaks: entries.Count(e => e.Break != null));
     }
 
     private static ImportOutcome Refused(string reason) => new ImportOutcome.Refused(reason);

@@ -1055,6 +1055,9 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)");
 
+                    b.Property<long?>("SuggestedPaymentId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("TransactionId")
                         .HasMaxLength(140)
                         .HasColumnType("character varying(140)");

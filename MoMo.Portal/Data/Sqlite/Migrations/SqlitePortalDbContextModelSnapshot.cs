@@ -1030,6 +1030,9 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                         .HasMaxLength(4)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SuggestedPaymentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("TransactionId")
                         .HasMaxLength(140)
                         .HasColumnType("TEXT");
