@@ -164,6 +164,28 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
         Assert.Equal(payment, (await check.StatementEntries.SingleAsync(Ct)).PaymentId);
     }
 
+    [Fact]
+    public async Task The_report_gives_per_day_the_credits_matched_and_open_breaks_with_counts_and_sums()
+    {
+        await _portal.PostPaymentAsync(PortalFactory.PartnerId, "12.50", "T-1");
+        await _portal.PostPaymentAsync(PortalFactory.PartnerId, "10.00", "T-2");
+        await _portal.PostPaymentAsync(PortalFactory.PartnerId, "25.00", "T-3");
+        await ImportAsync("camt.053.001.02.xml");
+
+        var run = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "report", "--bank", PortalFactory.BankCode,
+            "--from", "2026-12-01", "--to", "2026-12-01", "--json");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.Output);
+        var day = Assert.Single(json.RootElement.EnumerateArray().ToList());
+        Assert.Equal("2026-12-01", day.GetProperty("day").GetString());
+        string Figure(JsonElement figures) => $"{figures.GetProperty("USD").GetProperty("count").GetInt32()} · {figures.GetProperty("USD").GetProperty("amount").GetString()}";
+        Assert.Equal("4 · 49.50", Figure(day.GetProperty("credits"))); // booked credits, the batch as its two transfers; not the pending one
+        Assert.Equal("2 · 22.50", Figure(day.GetProperty("matched")));
+        Assert.Equal("1 · 20.00", Figure(day.GetProperty("open_breaks").GetProperty("amount_mismatch")));
+        Assert.Equal("1 · 7.00", Figure(day.GetProperty("open_breaks").GetProperty("missing_payment")));
+    }
+
     private Task<CommandRun> ImportAsync(string sample, params string[] extra) =>
         CommandLineRunner.RunOnAsync(_portal.Services, ["statements", "import", CamtReaderTests.Sample(sample), "--bank", PortalFactory.BankCode, .. extra]);
 }

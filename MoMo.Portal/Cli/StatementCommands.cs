@@ -50,6 +50,7 @@ internal static class StatementCommands
         group.Subcommands.Add(Breaks(context));
         group.Subcommands.Add(CloseBreak(context));
         group.Subcommands.Add(Decide(context));
+        group.Subcommands.Add(Report(context));
         group.Subcommands.Add(Sends(context));
         group.Subcommands.Add(Send(context));
         return group;
@@ -131,6 +132,45 @@ internal static class StatementCommands
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{b.EntryId,8} {b.BankCode,-12} {b.StatementId,-20} {JsonNamingPolicy.SnakeCaseLower.ConvertName(b.Kind.ToString()),-16} " +
                     $"{Payments.Money.Format(b.AmountMinor, b.Currency),12} {b.Currency} {b.Reference}"));
+            }
+
+            return PortalCommandLine.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>statements report --bank C --from D --to D [--json]</c>: the daily reconciliation figures.</summary>
+    private static Command Report(CommandContext context)
+    {
+        var bank = new Option<string>("--bank") { Description = "The bank.", Required = true };
+        var from = new Option<DateOnly>("--from") { Description = "The first booking day, yyyy-MM-dd.", Required = true };
+        var to = new Option<DateOnly>("--to") { Description = "The last booking day, yyyy-MM-dd.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var command = new Command("report", "Per day: credits on the statements, payments notified, matched, and open breaks.") { bank, from, to, json };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var (first, last) = (parsed.GetRequiredValue(from), parsed.GetRequiredValue(to));
+            if (last < first || last.DayNumber - first.DayNumber > 366)
+            {
+                return context.Fail("Give a period of one day to a year, --from before --to.");
+            }
+
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var days = await context.Services.GetRequiredService<Reconciliation.ReconciliationReport>().BuildAsync(
+                parsed.GetRequiredValue(bank), first, last, cancellationToken);
+            if (parsed.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(days, CommandJson.Options));
+                return PortalCommandLine.Success;
+            }
+
+            static string Text(Dictionary<string, Reconciliation.Figure> figures) =>
+                figures.Count == 0 ? "—" : string.Join(", ", figures.Select(f => $"{f.Value.Count} · {f.Value.Amount} {f.Key}"));
+            foreach (var day in days)
+            {
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{day.Day:yyyy-MM-dd}  credits {Text(day.Credits)}; notified {Text(day.Notified)}; matched {Text(day.Matched)}; " +
+                    $"open breaks {string.Join(", ", day.OpenBreaks.Where(b => b.Value.Count > 0).Select(b => $"{b.Key} {Text(b.Value)}").DefaultIfEmpty("none"))}"));
             }
 
             return PortalCommandLine.Success;
