@@ -96,7 +96,7 @@ public sealed class SuspenseCommandTests : IAsyncLifetime
         Assert.Equal(0, reject.ExitCode);
         await PostAsync("nobody", HttpStatusCode.UnprocessableEntity);
         Assert.Equal(2, neither.ExitCode);
-        Assert.Contains("Give --allowed-networks, --unknown-reference, --silence-alert or several.", neither.Error, StringComparison.Ordinal);
+        Assert.Contains("Give --allowed-networks, --unknown-reference, --silence-alert, --statement-csv-mapping or several.", neither.Error, StringComparison.Ordinal);
         Assert.Equal(2, wrong.ExitCode);
     }
 

@@ -186,6 +186,55 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
         Assert.Equal("1 · 7.00", Figure(day.GetProperty("open_breaks").GetProperty("missing_payment")));
     }
 
+    [Fact]
+    public async Task A_csv_statement_reads_by_the_banks_mapping_and_matches_like_a_camt_one()
+    {
+        var t1 = await _portal.PostPaymentAsync(PortalFactory.PartnerId, "12.50", "T-1");
+        var noMapping = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", CamtReaderTests.Sample("statement-semicolon.csv"),
+            "--bank", PortalFactory.BankCode, "--format", "csv");
+        var set = await CommandLineRunner.RunOnAsync(_portal.Services, "bank", "set", "--code", PortalFactory.BankCode,
+            "--statement-csv-mapping", CamtReaderTests.Sample("mapping-semicolon.json"));
+
+        var run = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", CamtReaderTests.Sample("statement-semicolon.csv"),
+            "--bank", PortalFactory.BankCode, "--format", "csv", "--json");
+
+        Assert.Equal(1, noMapping.ExitCode);
+        Assert.Contains("has no CSV statement mapping", noMapping.Error, StringComparison.Ordinal);
+        Assert.Equal(0, set.ExitCode);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Equal((3, 2, 1), (json.RootElement.GetProperty("entries").GetInt32(), json.RootElement.GetProperty("credits").GetInt32(),
+            json.RootElement.GetProperty("debits").GetInt32()));
+        Assert.Equal("1032.50", json.RootElement.GetProperty("credit_total").GetProperty("USD").GetString());
+        Assert.Equal((1, 1), (json.RootElement.GetProperty("matched").GetInt32(), json.RootElement.GetProperty("breaks").GetInt32()));
+        await using var db = _portal.CreateDbContext();
+        var quoted = await db.StatementEntries.SingleAsync(e => e.EndToEndId == "T-9", Ct);
+        Assert.Equal(("Doe; Jane", "big \"transfer\"", 102000L), (quoted.DebtorName, quoted.Remittance, quoted.AmountMinor));
+        Assert.Equal(t1, (await db.StatementEntries.SingleAsync(e => e.EndToEndId == "T-1", Ct)).PaymentId);
+    }
+
+    [Fact]
+    public async Task A_csv_row_that_does_not_fit_the_mapping_refuses_the_file_naming_the_row()
+    {
+        await CommandLineRunner.RunOnAsync(_portal.Services, "bank", "set", "--code", PortalFactory.BankCode,
+            "--statement-csv-mapping", CamtReaderTests.Sample("mapping-semicolon.json"));
+        using var directory = new TempDirectory();
+        var bad = Path.Combine(directory.Path, "bad.csv");
+        await File.WriteAllTextAsync(bad, "Buchungstag;Valuta;Betrag;Waehrung;Referenz;Bankreferenz;Auftraggeber;Verwendungszweck\n" +
+                                          "01.12.2026;01.12.2026;5,00;USD;A;B;C;D\n2026-12-01;01.12.2026;5,00;USD;A;B;C;D\n", Ct);
+        var wrongColumns = Path.Combine(directory.Path, "columns.csv");
+        await File.WriteAllTextAsync(wrongColumns, "Date,Amount\n2026-12-01,5.00\n", Ct);
+
+        var badRow = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", bad, "--bank", PortalFactory.BankCode, "--format", "csv");
+        var badColumns = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", wrongColumns, "--bank", PortalFactory.BankCode, "--format", "csv");
+
+        Assert.Equal((1, 1), (badRow.ExitCode, badColumns.ExitCode));
+        Assert.Contains("row 2: the booking date '2026-12-01' is not in the format dd.MM.yyyy", badRow.Error, StringComparison.Ordinal);
+        Assert.Contains("has no column 'Buchungstag'", badColumns.Error, StringComparison.Ordinal);
+        await using var db = _portal.CreateDbContext();
+        Assert.Equal(0, await db.StatementEntries.CountAsync(Ct));
+    }
+
     private Task<CommandRun> ImportAsync(string sample, params string[] extra) =>
         CommandLineRunner.RunOnAsync(_portal.Services, ["statements", "import", CamtReaderTests.Sample(sample), "--bank", PortalFactory.BankCode, .. extra]);
 }

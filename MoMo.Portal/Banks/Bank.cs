@@ -27,6 +27,9 @@ public sealed class Bank
 
     public required DateTime CreatedAtUtc { get; init; }
 
+    /// <summary>How the bank's CSV statements read (<see cref="Reconciliation.CsvStatementMapping"/>, as JSON); null: none.</summary>
+    public string? StatementCsvMapping { get; set; }
+
     /// <summary>Alert when the bank sends nothing for this long during its active hours; null: never (the default).</summary>
     public TimeSpan? SilenceAlertAfter { get; set; }
 

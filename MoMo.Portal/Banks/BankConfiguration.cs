@@ -16,5 +16,6 @@ internal sealed class BankConfiguration : IEntityTypeConfiguration<Bank>
         bank.Property(b => b.UnknownReference).HasConversion<string>().HasMaxLength(8)
             .HasDefaultValue(UnknownReferencePolicy.Reject);
         bank.Ignore(b => b.Silence);
+        bank.Property(b => b.StatementCsvMapping).HasMaxLength(2000);
     }
 }

@@ -117,6 +117,30 @@ public sealed class BankService(IDbContextFactory<PortalDbContext> dbFactory, Re
         return bank;
     }
 
+    /// <summary>Sets the bank's CSV statement mapping (JSON, checked first); null when there is no such bank.</summary>
+    public async Task<ChangeResult<Bank>?> SetStatementCsvMappingAsync(string code, string json, string actor, CancellationToken cancellationToken)
+    {
+        var (mapping, error) = Reconciliation.CsvStatementMapping.Parse(json);
+        if (mapping is null)
+        {
+            return ChangeResult<Bank>.Failure("StatementCsvMapping", error!);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bank = await db.Banks.SingleOrDefaultAsync(b => b.Code == code, cancellationToken);
+        if (bank is null)
+        {
+            return null;
+        }
+
+        var before = new { bank.StatementCsvMapping };
+        bank.StatementCsvMapping = mapping.ToJson();
+        db.AuditEntries.Add(AuditEntry.Record(actor, "bank.statement-csv-mapping", "Bank", code, before, new { bank.StatementCsvMapping },
+            clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        return ChangeResult<Bank>.Success(bank);
+    }
+
     /// <summary>Sets (or, with null, removes) the bank's silence alert; null when there is no such bank.</summary>
     public async Task<Bank?> SetSilenceWatchAsync(string code, SilenceWatch? watch, string actor, CancellationToken cancellationToken)
     {

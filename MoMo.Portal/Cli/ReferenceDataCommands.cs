@@ -69,12 +69,17 @@ internal static class ReferenceDataCommands
         {
             Description = "With --silence-alert: when the bank is expected to send, e.g. 07:00-20:00 (Close:TimeZone); all day when omitted.",
         };
-        var set = new Command("set", "Change a bank's settings.") { setCode, setNetworks, setUnknownReference, silence, activeHours };
+        var csvMapping = new Option<FileInfo>("--statement-csv-mapping")
+        {
+            Description = "A JSON file saying how the bank's CSV statements read (columns, separators, date format; docs/OPERATIONS.md).",
+        };
+        var set = new Command("set", "Change a bank's settings.") { setCode, setNetworks, setUnknownReference, silence, activeHours, csvMapping };
         set.Validators.Add(result =>
         {
-            if (result.GetResult(setNetworks) is null && result.GetResult(setUnknownReference) is null && result.GetResult(silence) is null)
+            if (result.GetResult(setNetworks) is null && result.GetResult(setUnknownReference) is null && result.GetResult(silence) is null
+                && result.GetResult(csvMapping) is null)
             {
-                result.AddError("Give --allowed-networks, --unknown-reference, --silence-alert or several.");
+                result.AddError("Give --allowed-networks, --unknown-reference, --silence-alert, --statement-csv-mapping or several.");
             }
 
             if (result.GetResult(activeHours) is not null && result.GetResult(silence) is null)
@@ -114,6 +119,28 @@ internal static class ReferenceDataCommands
                 context.Output.WriteLine(bank.UnknownReference == UnknownReferencePolicy.Hold
                     ? $"Bank {bank.Code}: payments naming an unknown payer or partner are held in suspense."
                     : $"Bank {bank.Code}: payments naming an unknown payer or partner are rejected (422).");
+            }
+
+            if (parsed.GetValue(csvMapping) is { } mappingFile)
+            {
+                if (!mappingFile.Exists)
+                {
+                    return context.Fail($"{mappingFile.FullName} does not exist.");
+                }
+
+                var result = await banks.SetStatementCsvMappingAsync(bankCode, await File.ReadAllTextAsync(mappingFile.FullName, cancellationToken),
+                    context.Actor, cancellationToken);
+                if (result is null)
+                {
+                    return context.Fail(missing);
+                }
+
+                if (!result.Succeeded)
+                {
+                    return context.Fail(result.Errors);
+                }
+
+                context.Output.WriteLine($"Bank {bankCode}: CSV statements read by the mapping in {mappingFile.Name}.");
             }
 
             if (parsed.GetValue(silence) is { } window)

@@ -64,8 +64,8 @@ internal static class StatementCommands
     {
         var file = new Argument<FileInfo>("FILE") { Description = "The statement file (camt.053 or camt.054, versions 001.02 to 001.08)." };
         var bank = new Option<string>("--bank") { Description = "The bank whose statement it is.", Required = true };
-        var format = new Option<string>("--format") { Description = "camt (ISO 20022 XML).", DefaultValueFactory = _ => "camt" };
-        format.AcceptOnlyFromAmong("camt");
+        var format = new Option<string>("--format") { Description = "camt (ISO 20022 XML) or csv (by the bank's CSV mapping).", DefaultValueFactory = _ => "camt" };
+        format.AcceptOnlyFromAmong("camt", "csv");
         var json = new Option<bool>("--json") { Description = "Print one JSON object with what was imported and matched." };
         var command = new Command("import", "Import a bank statement file and match its credits to payments.") { file, bank, format, json };
         command.SetAction(async (parsed, cancellationToken) =>
@@ -79,7 +79,8 @@ internal static class StatementCommands
 
             await using var stream = path.OpenRead();
             var outcome = await context.Services.GetRequiredService<Reconciliation.StatementImporter>().ImportAsync(
-                parsed.GetRequiredValue(bank), path.Name, stream, context.Actor, cancellationToken);
+                parsed.GetRequiredValue(bank), path.Name, stream, context.Actor, cancellationToken,
+                parsed.GetRequiredValue(format) == "csv" ? Reconciliation.StatementFormat.Csv : Reconciliation.StatementFormat.Camt);
             if (outcome is Reconciliation.ImportOutcome.Refused refused)
             {
                 return context.Fail(refused.Reason);

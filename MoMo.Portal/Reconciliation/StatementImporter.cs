@@ -13,7 +13,8 @@ namespace MoMo.Portal.Reconciliation;
 /// </summary>
 public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReconciliationOptions> options, TimeProvider clock)
 {
-    public async Task<ImportOutcome> ImportAsync(string bankCode, string fileName, Stream content, string actor, CancellationToken cancellationToken)
+    public async Task<ImportOutcome> ImportAsync(string bankCode, string fileName, Stream content, string actor, CancellationToken cancellationToken,
+        StatementFormat format = StatementFormat.Camt)
     {
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, cancellationToken);
@@ -25,12 +26,27 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         var bytes = buffer.ToArray();
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Banks.AnyAsync(b => b.Code == bankCode, cancellationToken))
+        var bank = await db.Banks.AsNoTracking().Where(b => b.Code == bankCode).Select(b => new { b.StatementCsvMapping }).SingleOrDefaultAsync(cancellationToken);
+        if (bank is null)
         {
             return Refused($"There is no bank with the code '{bankCode}'.");
         }
 
-        var read = CamtReader.Read(new MemoryStream(bytes, writable: false));
+        CamtReader.Result read;
+        if (format == StatementFormat.Csv)
+        {
+            if (bank.StatementCsvMapping is null || CsvStatementMapping.Parse(bank.StatementCsvMapping).Mapping is not { } mapping)
+            {
+                return Refused($"Bank {bankCode} has no CSV statement mapping: set one with bank set --code {bankCode} --statement-csv-mapping FILE.");
+            }
+
+            read = CsvStatementReader.Read(bytes, mapping);
+        }
+        else
+        {
+            read = CamtReader.Read(new MemoryStream(bytes, writable: false));
+        }
+
         if (read.Error is { } error)
         {
             return Refused($"{fileName}: {error}");
@@ -186,6 +202,13 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
     }
 
     private static ImportOutcome Refused(string reason) => new ImportOutcome.Refused(reason);
+}
+
+/// <summary>The statement file formats: ISO 20022 camt.053/054, or CSV by the bank's mapping.</summary>
+public enum StatementFormat
+{
+    Camt,
+    Csv,
 }
 
 /// <summary>What an import did, in the command line's <c>--json</c> terms.</summary>

@@ -336,6 +336,10 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                     b.Property<TimeSpan?>("SilenceAlertAfter")
                         .HasColumnType("interval");
 
+                    b.Property<string>("StatementCsvMapping")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("UnknownReference")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

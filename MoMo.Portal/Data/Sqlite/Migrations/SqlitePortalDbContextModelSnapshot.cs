@@ -321,6 +321,10 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                     b.Property<TimeSpan?>("SilenceAlertAfter")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StatementCsvMapping")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UnknownReference")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
