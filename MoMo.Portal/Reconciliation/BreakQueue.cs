@@ -41,32 +41,23 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
         foreach (var bank in missing.GroupBy(m => m.BankCode))
         {
             var entries = bank.Select(m => m.Entry).ToList();
-            var references = entries.SelectMany(e => e.References()).Distinct().ToList();
-            var payments = new Dictionary<string, (long Id, long AmountMinor, string Currency)>(StringComparer.Ordinal);
-            foreach (var chunk in references.Chunk(500))
-            {
-                foreach (var p in await db.Payments.AsNoTracking().Where(p => p.BankCode == bank.Key && chunk.Contains(p.BankReference!))
-                             .Select(p => new { p.Id, p.BankReference, p.AmountMinor, p.Currency }).ToListAsync(cancellationToken))
-                {
-                    payments[p.BankReference!] = (p.Id, p.AmountMinor, p.Currency);
-                }
-            }
+            var payments = await StatementImporter.PaymentsByReferenceAsync(db, bank.Key, entries, cancellationToken);
 
             foreach (var entry in entries)
             {
-                if (entry.References().Select(r => payments.TryGetValue(r, out var p) ? p : ((long, long, string)?)null).FirstOrDefault(p => p is not null)
-                    is not { } payment)
+                if (entry.References().Select(r => payments.TryGetValue(r, out var p) ? p : ((long Id, long AmountMinor, string Currency)?)null)
+                        .FirstOrDefault(p => p is not null) is not { } payment)
                 {
                     continue;
                 }
 
-                if (payment.Item2 != entry.AmountMinor || payment.Item3 != entry.Currency)
+                if (payment.AmountMinor != entry.AmountMinor || payment.Currency != entry.Currency)
                 {
                     entry.Break = StatementBreak.AmountMismatch;
                 }
-                else if (!await db.StatementEntries.AnyAsync(e => e.PaymentId == payment.Item1, cancellationToken))
+                else if (!await db.StatementEntries.AnyAsync(e => e.PaymentId == payment.Id, cancellationToken))
                 {
-                    (entry.PaymentId, entry.Break) = (payment.Item1, null);
+                    (entry.PaymentId, entry.Break) = (payment.Id, null);
                     matched++;
                 }
                 else

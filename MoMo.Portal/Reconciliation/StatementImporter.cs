@@ -110,16 +110,7 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
     private static async Task MatchAsync(PortalDbContext db, string bankCode, List<StatementEntry> entries, CancellationToken cancellationToken)
     {
         var credits = entries.Where(e => e.IsReconciled).ToList();
-        var references = credits.SelectMany(e => e.References()).Distinct().ToList();
-        var payments = new Dictionary<string, (long Id, long AmountMinor, string Currency)>(StringComparer.Ordinal);
-        foreach (var chunk in references.Chunk(500))
-        {
-            foreach (var p in await db.Payments.AsNoTracking().Where(p => p.BankCode == bankCode && chunk.Contains(p.BankReference!))
-                         .Select(p => new { p.Id, p.BankReference, p.AmountMinor, p.Currency }).ToListAsync(cancellationToken))
-            {
-                payments[p.BankReference!] = (p.Id, p.AmountMinor, p.Currency);
-            }
-        }
+        var payments = await PaymentsByReferenceAsync(db, bankCode, credits, cancellationToken);
 
         // Payments an entry of an earlier statement already is (in chunks: SQLite takes at most 32,766 parameters).
         var taken = new HashSet<long>();
@@ -154,6 +145,26 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         }
 
         await SuggestAsync(db, bankCode, unmatched, taken, cancellationToken);
+    }
+
+    /// <summary>
+    /// The bank's payments whose transaction id is one of the entries' references, by that id (in chunks: SQLite takes at
+    /// most 32,766 parameters).
+    /// </summary>
+    internal static async Task<Dictionary<string, (long Id, long AmountMinor, string Currency)>> PaymentsByReferenceAsync(
+        PortalDbContext db, string bankCode, IEnumerable<StatementEntry> entries, CancellationToken cancellationToken)
+    {
+        var payments = new Dictionary<string, (long Id, long AmountMinor, string Currency)>(StringComparer.Ordinal);
+        foreach (var chunk in entries.SelectMany(e => e.References()).Distinct().Chunk(500))
+        {
+            foreach (var p in await db.Payments.AsNoTracking().Where(p => p.BankCode == bankCode && chunk.Contains(p.BankReference!))
+                         .Select(p => new { p.Id, p.BankReference, p.AmountMinor, p.Currency }).ToListAsync(cancellationToken))
+            {
+                payments[p.BankReference!] = (p.Id, p.AmountMinor, p.Currency);
+            }
+        }
+
+        return payments;
     }
 
     /// <summary>How many unmatched credits of one import are looked at for a suggestion (one query each).</summary>
