@@ -235,6 +235,54 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
         Assert.Equal(0, await db.StatementEntries.CountAsync(Ct));
     }
 
+    [Fact]
+    public async Task A_payment_notified_for_a_day_the_statement_covers_but_not_on_it_is_a_break_that_closes_when_an_entry_matches_it()
+    {
+        var covered = await PostForDayAsync("11.00", "T-GAP", new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc));
+        var onStatement = await PostForDayAsync("12.50", "T-1", new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc));
+        await PostForDayAsync("13.00", "T-NEXT-DAY", new DateTime(2026, 12, 2, 10, 0, 0, DateTimeKind.Utc)); // after the period
+
+        var run = await ImportAsync("camt.053.001.02.xml", "--json");
+        var breaks = _portal.Services.GetRequiredService<BreakQueue>();
+        var gap = Assert.Single(await breaks.OpenAsync(null, 50, Ct), b => b.Kind == StatementBreak.NotOnStatement);
+
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Equal(4, json.RootElement.GetProperty("breaks").GetInt32()); // missing payments for N-3 and the two batch lines, and this gap
+        Assert.Equal((covered, 1100L), (gap.PaymentId, gap.AmountMinor));
+        Assert.DoesNotContain(await breaks.OpenAsync(null, 50, Ct), b => b.PaymentId == onStatement);
+        var report = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "report", "--bank", PortalFactory.BankCode,
+            "--from", "2026-12-01", "--to", "2026-12-01", "--json");
+        using (var days = JsonDocument.Parse(report.Output))
+        {
+            var notOn = days.RootElement[0].GetProperty("open_breaks").GetProperty("not_on_statement").GetProperty("USD");
+            Assert.Equal((1, "11.00"), (notOn.GetProperty("count").GetInt32(), notOn.GetProperty("amount").GetString()));
+        }
+
+        await using (var db = _portal.CreateDbContext())
+        {
+            // A later notification's entry names the payment: the gap closes by itself at the next rematch.
+            var entry = await db.StatementEntries.FirstAsync(e => e.EntryReference == "N-3", Ct);
+            entry.PaymentId = covered;
+            entry.Break = null;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await breaks.RematchAsync(Ct);
+
+        Assert.DoesNotContain(await breaks.OpenAsync(null, 50, Ct), b => b.Kind == StatementBreak.NotOnStatement);
+    }
+
+    /// <summary>A payment whose bank date the bank gave (<c>payment_bank_date</c> in the request).</summary>
+    private async Task<long> PostForDayAsync(string amount, string transactionId, DateTime bankDate)
+    {
+        using var client = _portal.CreateClient();
+        var body = System.Text.Json.Nodes.JsonNode.Parse(BankRequests.Body(amount: amount, transactionId: transactionId))!.AsObject();
+        body["payment_bank_date"] = bankDate.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var response = await client.SendAsync(BankRequests.Post(body.ToJsonString(), _portal.BankApiKey), Ct);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        return (await response.JsonAsync()).GetProperty("id").GetInt64();
+    }
+
     private Task<CommandRun> ImportAsync(string sample, params string[] extra) =>
         CommandLineRunner.RunOnAsync(_portal.Services, ["statements", "import", CamtReaderTests.Sample(sample), "--bank", PortalFactory.BankCode, .. extra]);
 }

@@ -117,7 +117,8 @@ internal static class StatementCommands
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(breaks.Select(b => new
                 {
-                    Entry = b.EntryId, Bank = b.BankCode, Statement = b.StatementId, Kind = b.Kind, SuggestedPayment = b.SuggestedPaymentId, Amount = Payments.Money.Format(b.AmountMinor, b.Currency),
+                    Entry = b.GapId is null ? b.EntryId : (long?)null, Gap = b.GapId, Payment = b.PaymentId, Bank = b.BankCode,
+                    Statement = b.StatementId, Kind = b.Kind, SuggestedPayment = b.SuggestedPaymentId, Amount = Payments.Money.Format(b.AmountMinor, b.Currency),
                     b.Currency, b.BookingDate, b.Reference, b.DebtorName, b.Remittance,
                 }), CommandJson.Options));
                 return PortalCommandLine.Success;
@@ -221,10 +222,18 @@ internal static class StatementCommands
     /// <summary><c>statements close-break --entry ID --note TEXT --by EMAIL</c>: a staff member closes a break (audited).</summary>
     private static Command CloseBreak(CommandContext context)
     {
-        var entry = new Option<long>("--entry") { Description = "The statement entry whose break is closed.", Required = true };
+        var entry = new Option<long?>("--entry") { Description = "The statement entry whose break is closed." };
+        var gap = new Option<long?>("--gap") { Description = "Or: the not-on-statement break of a payment (its id in statements breaks)." };
         var note = new Option<string>("--note") { Description = "Why: what was found or done.", Required = true };
         var by = new Option<string>("--by") { Description = "The Operator or Admin closing it (their sign-in e-mail).", Required = true };
-        var command = new Command("close-break", "Close a statement break with a note.") { entry, note, by };
+        var command = new Command("close-break", "Close a statement break with a note.") { entry, gap, note, by };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(entry) is null) == (result.GetResult(gap) is null))
+            {
+                result.AddError("Give either --entry or --gap.");
+            }
+        });
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await context.PrepareDatabaseAsync(cancellationToken);
@@ -234,8 +243,20 @@ internal static class StatementCommands
                 return context.Fail(staff.Errors);
             }
 
-            var result = await context.Services.GetRequiredService<Reconciliation.BreakQueue>().CloseAsync(
-                parsed.GetRequiredValue(entry), parsed.GetRequiredValue(note), actor, cancellationToken);
+            var breaks = context.Services.GetRequiredService<Reconciliation.BreakQueue>();
+            if (parsed.GetValue(gap) is { } gapId)
+            {
+                var closedGap = await breaks.CloseGapAsync(gapId, parsed.GetRequiredValue(note), actor, cancellationToken);
+                if (!closedGap.Succeeded)
+                {
+                    return context.Fail(closedGap.Errors);
+                }
+
+                context.Output.WriteLine($"Closed the not-on-statement break {gapId} (payment {closedGap.Value!.PaymentId}).");
+                return PortalCommandLine.Success;
+            }
+
+            var result = await breaks.CloseAsync(parsed.GetValue(entry)!.Value, parsed.GetRequiredValue(note), actor, cancellationToken);
             if (result.Value is not { } closed)
             {
                 return context.Fail(result.Errors);

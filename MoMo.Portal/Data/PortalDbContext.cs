@@ -36,6 +36,7 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Reconciliation.StatementFile> StatementFiles => Set<Reconciliation.StatementFile>();
     public DbSet<Reconciliation.BankStatement> BankStatements => Set<Reconciliation.BankStatement>();
     public DbSet<Reconciliation.StatementEntry> StatementEntries => Set<Reconciliation.StatementEntry>();
+    public DbSet<Reconciliation.StatementGap> StatementGaps => Set<Reconciliation.StatementGap>();
 
     /// <summary>Shared by every instance, so a cookie or antiforgery token from one instance is valid on all.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -115,4 +115,22 @@ public enum StatementBreak
 
     /// <summary>A second entry for a payment another entry already is.</summary>
     DuplicateEntry,
+
+    /// <summary>A payment whose bank date lies in a statement's period, with no entry on it (a <see cref="StatementGap"/>).</summary>
+    NotOnStatement,
+}
+
+/// <summary>
+/// A payment the bank notified for a day its statement covers, that no entry of any statement is: the money may never
+/// have arrived. Closed by staff with a note, or by itself when an entry matches the payment later.
+/// </summary>
+public sealed class StatementGap
+{
+    public long Id { get; init; }
+    public required long BankStatementId { get; init; }
+    public required long PaymentId { get; init; }
+    public required DateTime OpenedAtUtc { get; init; }
+    public DateTime? ClosedAtUtc { get; set; }
+    public string? ClosedBy { get; set; }
+    public string? Note { get; set; }
 }

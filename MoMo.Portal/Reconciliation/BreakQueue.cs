@@ -12,11 +12,19 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
 {
     public const int MaxNote = 500;
 
-    /// <summary>Open breaks, oldest first, with their statement's bank and id.</summary>
+    /// <summary>Open breaks, oldest first, with their statement's bank and id: the entries' first, then the payments not on a statement.</summary>
     public async Task<List<OpenBreak>> OpenAsync(string? bankCode, int limit, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await (from e in db.StatementEntries.AsNoTracking()
+        var gaps = await (from g in db.StatementGaps.AsNoTracking()
+                          join s in db.BankStatements on g.BankStatementId equals s.Id
+                          join p in db.Payments on g.PaymentId equals p.Id
+                          where g.ClosedAtUtc == null && (bankCode == null || s.BankCode == bankCode)
+                          orderby g.Id
+                          select new OpenBreak(0, s.BankCode, s.StatementId, StatementBreak.NotOnStatement, null, p.AmountMinor, p.Currency,
+                              DateOnly.FromDateTime(p.BankDateUtc), p.BankReference, p.PayerId, null) { GapId = g.Id, PaymentId = p.Id })
+            .Take(limit).ToListAsync(cancellationToken);
+        var entries = await (from e in db.StatementEntries.AsNoTracking()
                       join s in db.BankStatements on e.BankStatementId equals s.Id
                       where e.Break != null && e.BreakClosedAtUtc == null && (bankCode == null || s.BankCode == bankCode)
                       orderby e.Id
@@ -24,6 +32,30 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
                           e.EndToEndId ?? e.TransactionId ?? e.InstructionId ?? e.Uetr ?? e.AccountServicerReference ?? e.EntryReference,
                           e.DebtorName, e.Remittance))
             .Take(limit).ToListAsync(cancellationToken);
+        return [.. entries, .. gaps.Take(Math.Max(0, limit - entries.Count))];
+    }
+
+    /// <summary>Closes a payment's not-on-statement break with a note (audited).</summary>
+    public async Task<Data.ChangeResult<StatementGap>> CloseGapAsync(long gapId, string note, string actor, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(note) || note.Length > MaxNote)
+        {
+            return Data.ChangeResult<StatementGap>.Failure("Note", $"Say why the break is closed, in 1 to {MaxNote} characters.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var gap = await db.StatementGaps.SingleOrDefaultAsync(g => g.Id == gapId && g.ClosedAtUtc == null, cancellationToken);
+        if (gap is null)
+        {
+            return Data.ChangeResult<StatementGap>.Failure("Gap", $"There is no open not-on-statement break {gapId}.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        (gap.ClosedAtUtc, gap.ClosedBy, gap.Note) = (now, actor, note.Trim());
+        db.AuditEntries.Add(AuditEntry.Record(actor, "statement.gap.close", "StatementGap", gapId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            null, new { gap.PaymentId, gap.Note }, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return Data.ChangeResult<StatementGap>.Success(gap);
     }
 
     /// <summary>
@@ -68,6 +100,11 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        // A payment once not on its statement that an entry now is (a later statement, a confirmed suggestion): closed.
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.StatementGaps.Where(g => g.ClosedAtUtc == null && db.StatementEntries.Any(e => e.PaymentId == g.PaymentId))
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.ClosedAtUtc, now).SetProperty(g => g.ClosedBy, "rematch-statements")
+                .SetProperty(g => g.Note, "An entry matches the payment now."), cancellationToken);
         return matched;
     }
 
@@ -129,7 +166,13 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
 
 /// <summary>An open break as the queue shows it.</summary>
 public sealed record OpenBreak(long EntryId, string BankCode, string StatementId, StatementBreak Kind, long? SuggestedPaymentId, long AmountMinor, string Currency,
-    DateOnly? BookingDate, string? Reference, string? DebtorName, string? Remittance);
+    DateOnly? BookingDate, string? Reference, string? DebtorName, string? Remittance)
+{
+    /// <summary>For a payment not on a statement: its break's id (0 entry id) and the payment.</summary>
+    public long? GapId { get; init; }
+
+    public long? PaymentId { get; init; }
+}
 
 /// <summary>The recurring <c>rematch-statements</c> job (every minute): statements meet the payments that came after them.</summary>
 public sealed class RematchStatementsJob(BreakQueue breaks)

@@ -34,6 +34,19 @@ internal sealed class BankStatementConfiguration : IEntityTypeConfiguration<Bank
     }
 }
 
+internal sealed class StatementGapConfiguration : IEntityTypeConfiguration<StatementGap>
+{
+    public void Configure(EntityTypeBuilder<StatementGap> gap)
+    {
+        gap.HasKey(g => g.Id);
+        gap.HasIndex(g => new { g.BankStatementId, g.PaymentId }).IsUnique();
+        gap.HasIndex(g => g.PaymentId);
+        gap.Property(g => g.ClosedBy).HasMaxLength(256);
+        gap.Property(g => g.Note).HasMaxLength(500);
+        gap.HasOne<BankStatement>().WithMany().HasForeignKey(g => g.BankStatementId);
+    }
+}
+
 internal sealed class StatementEntryConfiguration : IEntityTypeConfiguration<StatementEntry>
 {
     public void Configure(EntityTypeBuilder<StatementEntry> entry)

@@ -26,6 +26,12 @@ public sealed class ReconciliationReport(IDbContextFactory<PortalDbContext> dbFa
             .Select(g => new { g.Key.Date, g.Key.Currency, Count = g.Count(), Sum = g.Sum(p => p.AmountMinor) })
             .ToListAsync(cancellationToken);
 
+        // Payments not on a statement count on their bank date.
+        var gaps = await (from g in db.StatementGaps.AsNoTracking()
+                          join p in db.Payments on g.PaymentId equals p.Id
+                          where g.ClosedAtUtc == null && p.BankCode == bankCode && p.BankDateUtc >= start && p.BankDateUtc < end
+                          select new { p.BankDateUtc, p.Currency, p.AmountMinor }).ToListAsync(cancellationToken);
+
         static Dictionary<string, Figure> ByCurrency(IEnumerable<(string Currency, long Amount)> lines) => lines.GroupBy(l => l.Currency)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => new Figure(g.Count(), Payments.Money.Format(g.Sum(l => l.Amount), g.Key)));
@@ -41,7 +47,9 @@ public sealed class ReconciliationReport(IDbContextFactory<PortalDbContext> dbFa
                 ByCurrency(onDay.Where(c => c.Matched).Select(c => (c.Currency, c.AmountMinor))),
                 Enum.GetValues<StatementBreak>().ToDictionary(
                     kind => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString()),
-                    kind => ByCurrency(onDay.Where(c => c.OpenBreak == kind).Select(c => (c.Currency, c.AmountMinor)))));
+                    kind => kind == StatementBreak.NotOnStatement
+                        ? ByCurrency(gaps.Where(g => DateOnly.FromDateTime(g.BankDateUtc) == day).Select(g => (g.Currency, g.AmountMinor)))
+                        : ByCurrency(onDay.Where(c => c.OpenBreak == kind).Select(c => (c.Currency, c.AmountMinor)))));
         })];
     }
 }

@@ -83,6 +83,7 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         };
         db.StatementFiles.Add(file);
         await db.SaveChangesAsync(cancellationToken);
+        var gaps = 0;
         foreach (var read1 in read.Statements)
         {
             var statement = new BankStatement
@@ -93,13 +94,38 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
             db.BankStatements.Add(statement);
             await db.SaveChangesAsync(cancellationToken);
             await EntryWriter.InsertAsync(db, statement.Id, read1.Entries, cancellationToken);
+            gaps += await AddGapsAsync(db, statement, now, cancellationToken);
         }
 
         db.AuditEntries.Add(AuditEntry.Record(actor, "statement.import", "StatementFile", sha, null,
             new { bankCode, FileName = file.FileName, Statements = ids }, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ImportOutcome.Imported(Summary(ids, read.Message!, entries, duplicates: false));
+        var summary = Summary(ids, read.Message!, entries, duplicates: false);
+        return new ImportOutcome.Imported(summary with { Breaks = summary.Breaks + gaps });
+    }
+
+    /// <summary>The most payments one statement records as not on it: beyond that the statement is plainly not this bank's day.</summary>
+    public const int MaxGaps = 10_000;
+
+    /// <summary>
+    /// Records the payments the bank notified for the statement's period that no entry is (run after the entries are
+    /// written, in the same transaction); returns how many.
+    /// </summary>
+    private static async Task<int> AddGapsAsync(PortalDbContext db, BankStatement statement, DateTime now, CancellationToken cancellationToken)
+    {
+        if (statement is not { FromUtc: { } from, ToUtc: { } to })
+        {
+            return 0;
+        }
+
+        var missing = await db.Payments.AsNoTracking()
+            .Where(p => p.BankCode == statement.BankCode && p.BankDateUtc >= from && p.BankDateUtc <= to
+                        && !db.StatementEntries.Any(e => e.PaymentId == p.Id))
+            .OrderBy(p => p.Id).Select(p => p.Id).Take(MaxGaps).ToListAsync(cancellationToken);
+        db.StatementGaps.AddRange(missing.Select(id => new StatementGap { BankStatementId = statement.Id, PaymentId = id, OpenedAtUtc = now }));
+        await db.SaveChangesAsync(cancellationToken);
+        return missing.Count;
     }
 
     /// <summary>

@@ -1135,6 +1135,44 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                     b.ToTable("StatementFiles");
                 });
 
+            modelBuilder.Entity("MoMo.Portal.Reconciliation.StatementGap", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BankStatementId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ClosedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime>("OpenedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("PaymentId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PaymentId");
+
+                    b.HasIndex("BankStatementId", "PaymentId")
+                        .IsUnique();
+
+                    b.ToTable("StatementGaps");
+                });
+
             modelBuilder.Entity("MoMo.Portal.Statements.StatementSend", b =>
                 {
                     b.Property<long>("Id")
@@ -1397,6 +1435,15 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                 {
                     b.HasOne("MoMo.Portal.Reconciliation.BankStatement", null)
                         .WithMany("Entries")
+                        .HasForeignKey("BankStatementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MoMo.Portal.Reconciliation.StatementGap", b =>
+                {
+                    b.HasOne("MoMo.Portal.Reconciliation.BankStatement", null)
+                        .WithMany()
                         .HasForeignKey("BankStatementId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

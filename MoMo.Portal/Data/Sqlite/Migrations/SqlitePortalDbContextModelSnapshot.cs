@@ -1108,6 +1108,42 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                     b.ToTable("StatementFiles");
                 });
 
+            modelBuilder.Entity("MoMo.Portal.Reconciliation.StatementGap", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BankStatementId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OpenedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PaymentId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PaymentId");
+
+                    b.HasIndex("BankStatementId", "PaymentId")
+                        .IsUnique();
+
+                    b.ToTable("StatementGaps");
+                });
+
             modelBuilder.Entity("MoMo.Portal.Statements.StatementSend", b =>
                 {
                     b.Property<long>("Id")
@@ -1368,6 +1404,15 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                 {
                     b.HasOne("MoMo.Portal.Reconciliation.BankStatement", null)
                         .WithMany("Entries")
+                        .HasForeignKey("BankStatementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MoMo.Portal.Reconciliation.StatementGap", b =>
+                {
+                    b.HasOne("MoMo.Portal.Reconciliation.BankStatement", null)
+                        .WithMany()
                         .HasForeignKey("BankStatementId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
