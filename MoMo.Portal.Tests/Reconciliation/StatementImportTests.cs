@@ -74,6 +74,34 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
     }
 
     [Fact]
+    public async Task An_admin_replaces_a_statement_on_purpose_and_its_matches_are_made_again_from_the_new_file()
+    {
+        var t1 = await _portal.PostPaymentAsync(PortalFactory.PartnerId, "12.50", "T-1");
+        await ImportAsync("camt.053.001.02.xml");
+        var accounts = _portal.Services.GetRequiredService<Portal.Users.UserAccounts>();
+        await accounts.CreateAsync("admin@momo.test", Roles.Admin, "a-long-test-password", "test");
+        await accounts.CreateAsync("ops@momo.test", Roles.Operator, "a-long-test-password", "test");
+        using var directory = new TempDirectory();
+        var corrected = Path.Combine(directory.Path, "corrected.xml");
+        await File.WriteAllTextAsync(corrected, (await File.ReadAllTextAsync(CamtReaderTests.Sample("camt.053.001.02.xml"), Ct))
+            .Replace("<Amt Ccy=\"USD\">7.00</Amt>", "<Amt Ccy=\"USD\">7.50</Amt>", StringComparison.Ordinal), Ct);
+
+        var byOperator = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", corrected, "--bank", PortalFactory.BankCode,
+            "--replace", "--by", "ops@momo.test");
+        var byAdmin = await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", corrected, "--bank", PortalFactory.BankCode,
+            "--replace", "--by", "admin@momo.test");
+
+        Assert.NotEqual(0, byOperator.ExitCode);
+        Assert.Contains("is not an Admin", byOperator.Error, StringComparison.Ordinal);
+        Assert.True(byAdmin.ExitCode == 0, byAdmin.Error);
+        await using var db = _portal.CreateDbContext();
+        Assert.Equal((2, 1, 6), (await db.StatementFiles.CountAsync(Ct), await db.BankStatements.CountAsync(Ct), await db.StatementEntries.CountAsync(Ct)));
+        Assert.Equal(750L, (await db.StatementEntries.SingleAsync(e => e.EntryReference == "N-3", Ct)).AmountMinor);
+        Assert.Equal(t1, (await db.StatementEntries.SingleAsync(e => e.EndToEndId == "T-1", Ct)).PaymentId); // matched again, not a duplicate
+        Assert.Equal("admin@momo.test", (await db.AuditEntries.SingleAsync(a => a.Action == "statement.replace", Ct)).Actor);
+    }
+
+    [Fact]
     public async Task A_refused_file_stores_nothing_and_says_why_naming_the_entry()
     {
         using var directory = new TempDirectory();

@@ -67,7 +67,16 @@ internal static class StatementCommands
         var format = new Option<string>("--format") { Description = "camt (ISO 20022 XML) or csv (by the bank's CSV mapping).", DefaultValueFactory = _ => "camt" };
         format.AcceptOnlyFromAmong("camt", "csv");
         var json = new Option<bool>("--json") { Description = "Print one JSON object with what was imported and matched." };
-        var command = new Command("import", "Import a bank statement file and match its credits to payments.") { file, bank, format, json };
+        var replace = new Option<bool>("--replace") { Description = "Replace statements imported before under the same ids (an Admin's decision, audited)." };
+        var by = new Option<string>("--by") { Description = "With --replace: the Admin replacing (their sign-in e-mail)." };
+        var command = new Command("import", "Import a bank statement file and match its credits to payments.") { file, bank, format, json, replace, by };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(replace) is null) != (result.GetResult(by) is null))
+            {
+                result.AddError("--replace and --by go together: an Admin replaces statements on purpose.");
+            }
+        });
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await context.PrepareDatabaseAsync(cancellationToken);
@@ -77,10 +86,23 @@ internal static class StatementCommands
                 return context.Fail($"{path.FullName} does not exist.");
             }
 
+            var actor = context.Actor;
+            if (parsed.GetValue(replace))
+            {
+                var admin = await context.Services.GetRequiredService<Users.UserAccounts>().AdminAsync(parsed.GetRequiredValue(by));
+                if (admin.Value is not { } name)
+                {
+                    return context.Fail(admin.Errors);
+                }
+
+                actor = name;
+            }
+
             await using var stream = path.OpenRead();
             var outcome = await context.Services.GetRequiredService<Reconciliation.StatementImporter>().ImportAsync(
-                parsed.GetRequiredValue(bank), path.Name, stream, context.Actor, cancellationToken,
-                parsed.GetRequiredValue(format) == "csv" ? Reconciliation.StatementFormat.Csv : Reconciliation.StatementFormat.Camt);
+                parsed.GetRequiredValue(bank), path.Name, stream, actor, cancellationToken,
+                parsed.GetRequiredValue(format) == "csv" ? Reconciliation.StatementFormat.Csv : Reconciliation.StatementFormat.Camt,
+                parsed.GetValue(replace));
             if (outcome is Reconciliation.ImportOutcome.Refused refused)
             {
                 return context.Fail(refused.Reason);

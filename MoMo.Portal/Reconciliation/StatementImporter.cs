@@ -13,8 +13,12 @@ namespace MoMo.Portal.Reconciliation;
 /// </summary>
 public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFactory, IOptions<ReconciliationOptions> options, TimeProvider clock)
 {
+    /// <param name="replace">
+    /// An Admin's decision to replace statements imported before under the same ids with this file's (audited); without
+    /// it such a file is refused.
+    /// </param>
     public async Task<ImportOutcome> ImportAsync(string bankCode, string fileName, Stream content, string actor, CancellationToken cancellationToken,
-        StatementFormat format = StatementFormat.Camt)
+        StatementFormat format = StatementFormat.Camt, bool replace = false)
     {
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, cancellationToken);
@@ -59,12 +63,14 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         }
 
         var ids = read.Statements.Select(s => s.StatementId).ToList();
-        var seen = await db.BankStatements.Where(s => s.BankCode == bankCode && ids.Contains(s.StatementId)).Select(s => s.StatementId)
-            .ToListAsync(cancellationToken);
-        if (seen.Count > 0)
+        var seen = await db.BankStatements.Where(s => s.BankCode == bankCode && ids.Contains(s.StatementId))
+            .Select(s => new { s.Id, s.StatementId }).ToListAsync(cancellationToken);
+        var replacing = replace ? seen.Select(s => s.Id).ToList() : [];
+        if (seen.Count > 0 && !replace)
         {
-            return Refused($"{fileName}: statement {string.Join(", ", seen)} was imported before from another file with different content. " +
-                           "Nothing was stored.");
+            var names = seen.Select(s => s.StatementId).ToList();
+            return Refused($"{fileName}: statement {string.Join(", ", names)} was imported before from another file with different content. " +
+                           "Nothing was stored; an Admin can replace it on purpose (statements import … --replace --by EMAIL).");
         }
 
         if (ids.Count != ids.Distinct().Count())
@@ -74,8 +80,19 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
 
         var now = clock.GetUtcNow().UtcDateTime;
         var entries = read.Statements.SelectMany(s => s.Entries).ToList();
-        await MatchAsync(db, bankCode, entries, cancellationToken);
+        await MatchAsync(db, bankCode, entries, replacing, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (replacing.Count > 0)
+        {
+            // The statements replaced go with their entries and gaps, in the transaction that writes their successors; their
+            // files stay, as the proof of what the bank sent before.
+            await db.StatementGaps.Where(g => replacing.Contains(g.BankStatementId)).ExecuteDeleteAsync(cancellationToken);
+            await db.StatementEntries.Where(e => replacing.Contains(e.BankStatementId)).ExecuteDeleteAsync(cancellationToken);
+            await db.BankStatements.Where(s => replacing.Contains(s.Id)).ExecuteDeleteAsync(cancellationToken);
+            db.AuditEntries.Add(AuditEntry.Record(actor, "statement.replace", "BankStatement", string.Join(", ", seen.Select(s => s.StatementId)),
+                null, new { bankCode, FileSha256 = sha }, now));
+        }
+
         var file = new StatementFile
         {
             BankCode = bankCode, FileName = Path.GetFileName(fileName), Sha256 = sha, Message = read.Message!, ImportedAtUtc = now,
@@ -133,7 +150,8 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
     /// references and whose amount and currency are equal; a reference match with another amount is a break, and so is a
     /// credit with no payment or a payment another entry already is.
     /// </summary>
-    private static async Task MatchAsync(PortalDbContext db, string bankCode, List<StatementEntry> entries, CancellationToken cancellationToken)
+    private static async Task MatchAsync(PortalDbContext db, string bankCode, List<StatementEntry> entries, IReadOnlyCollection<long> replacing,
+        CancellationToken cancellationToken)
     {
         var credits = entries.Where(e => e.IsReconciled).ToList();
         var payments = await PaymentsByReferenceAsync(db, bankCode, credits, cancellationToken);
@@ -142,7 +160,8 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         var taken = new HashSet<long>();
         foreach (var chunk in payments.Values.Select(p => p.Id).Chunk(500))
         {
-            taken.UnionWith(await db.StatementEntries.Where(e => e.PaymentId != null && chunk.Contains(e.PaymentId.Value))
+            taken.UnionWith(await db.StatementEntries.Where(e => e.PaymentId != null && chunk.Contains(e.PaymentId.Value)
+                                                                 && !replacing.Contains(e.BankStatementId))
                 .Select(e => e.PaymentId!.Value).ToListAsync(cancellationToken));
         }
 

@@ -53,7 +53,13 @@ public sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactory<
     /// The user name of the staff member with <paramref name="email"/> when they may operate (Admin or Operator, not
     /// locked out): how the command line's <c>--by</c> names who acts, under the same rules as the portal.
     /// </summary>
-    public async Task<ChangeResult<string>> OperatorAsync(string email)
+    public Task<ChangeResult<string>> OperatorAsync(string email) =>
+        StaffAsync(email, [Roles.Admin, Roles.Operator], "is not an Admin or Operator, so cannot act on payments.");
+
+    /// <summary>The user name of an Admin who may act (not locked out), or why <paramref name="email"/> may not.</summary>
+    public Task<ChangeResult<string>> AdminAsync(string email) => StaffAsync(email, [Roles.Admin], "is not an Admin.");
+
+    private async Task<ChangeResult<string>> StaffAsync(string email, string[] roles, string refusal)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
@@ -68,9 +74,15 @@ public sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactory<
             return ChangeResult<string>.Failure("By", $"{email} is locked out.");
         }
 
-        return await users.IsInRoleAsync(user, Roles.Admin) || await users.IsInRoleAsync(user, Roles.Operator)
-            ? ChangeResult<string>.Success(name)
-            : ChangeResult<string>.Failure("By", $"{email} is not an Admin or Operator, so cannot act on payments.");
+        foreach (var role in roles)
+        {
+            if (await users.IsInRoleAsync(user, role))
+            {
+                return ChangeResult<string>.Success(name);
+            }
+        }
+
+        return ChangeResult<string>.Failure("By", $"{email} {refusal}");
     }
 
     /// <summary>Every staff account with its role and whether it is locked out.</summary>
