@@ -68,6 +68,7 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
         var missing = await (from e in db.StatementEntries
                              join s in db.BankStatements on e.BankStatementId equals s.Id
                              where e.Break == StatementBreak.MissingPayment && e.BreakClosedAtUtc == null
+                             orderby e.Id
                              select new { Entry = e, s.BankCode }).Take(5000).ToListAsync(cancellationToken);
         var matched = 0;
         foreach (var bank in missing.GroupBy(m => m.BankCode))
