@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Alerts;
@@ -21,7 +19,7 @@ public abstract class AlertTests(DatabaseProvider provider)
     [Fact]
     public async Task A_stuck_backlog_alerts_once_when_it_starts_and_once_when_it_clears_by_email_and_signed_webhook()
     {
-        using var smtp = SimpleSmtpServer.Start(FreePort());
+        using var smtp = SimpleSmtpServer.Start(LoopbackPort.Free());
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var portal = await StartAsync(smtp.Configuration.Port, receiver.Url("ops"));
         var id = await portal.PostPaymentAsync(PortalFactory.PartnerId, "5.00", "A-1");
@@ -68,7 +66,7 @@ public abstract class AlertTests(DatabaseProvider provider)
     [Fact]
     public async Task An_alert_that_could_not_be_sent_stays_open_with_the_reason_and_is_sent_at_a_later_evaluation()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var portal = await StartAsync(port, webhook: null);
         var id = await portal.PostPaymentAsync(PortalFactory.PartnerId, "5.00", "A-2");
         await using (var db = portal.CreateDbContext())
@@ -96,7 +94,7 @@ public abstract class AlertTests(DatabaseProvider provider)
     [Fact]
     public async Task A_silent_bank_alerts_after_its_window_and_clears_on_its_next_payment()
     {
-        using var smtp = SimpleSmtpServer.Start(FreePort());
+        using var smtp = SimpleSmtpServer.Start(LoopbackPort.Free());
         await using var portal = await StartAsync(smtp.Configuration.Port, webhook: null);
         var run = await CommandLineRunner.RunOnAsync(portal.Services, "bank", "set", "--code", PortalFactory.BankCode, "--silence-alert", "2s");
         Assert.Equal(0, run.ExitCode);
@@ -128,10 +126,7 @@ public abstract class AlertTests(DatabaseProvider provider)
     private async Task<PortalFactory> StartAsync(int smtpPort, string? webhook)
     {
         var portal = PortalFactory.On(provider)
-            .With("Smtp:Host", "127.0.0.1")
-            .With("Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .With("Smtp:Security", "None")
-            .With("Smtp:From", "MoMo Portal <alerts@momo.test>")
+            .WithSmtp(smtpPort, "MoMo Portal <alerts@momo.test>")
             .With("Alerts:Email", "ops@momo.test")
             .With("Alerts:BacklogAge", "00:01:00");
         if (webhook is not null)
@@ -148,13 +143,6 @@ public abstract class AlertTests(DatabaseProvider provider)
         portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), portal.Services.GetRequiredService<AlertConditions>(),
         portal.Services.GetRequiredService<AlertNotifier>(), TimeProvider.System,
         Microsoft.Extensions.Logging.Abstractions.NullLogger<AlertEvaluator>.Instance);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 public sealed class AlertOnSqliteTests() : AlertTests(DatabaseProvider.Sqlite);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MoMo.Portal.Partners;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Routing;
@@ -17,7 +15,7 @@ public abstract class EmailDeliveryTests(DatabaseProvider provider)
     [Fact]
     public async Task A_payment_for_an_email_partner_arrives_as_one_message_with_a_stable_message_id()
     {
-        using var smtp = SimpleSmtpServer.Start(FreePort());
+        using var smtp = SimpleSmtpServer.Start(LoopbackPort.Free());
         await using var portal = await StartPortalAsync(smtp.Configuration.Port);
         var id = await portal.PostPaymentAsync("mailshop", "1250.5", "T-mail");
 
@@ -75,7 +73,7 @@ public abstract class EmailDeliveryTests(DatabaseProvider provider)
     [Fact]
     public async Task A_mail_server_that_is_down_is_a_transient_failure()
     {
-        await using var portal = await StartPortalAsync(FreePort());
+        await using var portal = await StartPortalAsync(LoopbackPort.Free());
         var id = await portal.PostPaymentAsync("mailshop");
 
         await portal.Services.GetRequiredService<PaymentRouter>().RunPassAsync(Ct);
@@ -90,22 +88,12 @@ public abstract class EmailDeliveryTests(DatabaseProvider provider)
     private async Task<PortalFactory> StartPortalAsync(int smtpPort)
     {
         var portal = PortalFactory.On(provider)
-            .With("Smtp:Host", "127.0.0.1")
-            .With("Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .With("Smtp:Security", "None")
-            .With("Smtp:From", "MoMo Portal <payments@momo.test>")
+            .WithSmtp(smtpPort)
             .With("Routing:DeliveryTimeout", "00:00:05");
         await portal.InitializeAsync();
         await portal.Services.GetRequiredService<PartnerService>().CreateAsync(
             "mailshop", "Mail Shop", NotifyMethod.Email, "payments@mailshop.test", null, "test", Ct);
         return portal;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Alerts;
 using MoMo.Portal.Data;
@@ -18,16 +16,14 @@ public abstract class PartnerPauseTests(DatabaseProvider provider)
     [Fact]
     public async Task A_failing_partner_is_paused_after_the_failures_probed_once_per_interval_and_resumed_by_a_success_with_one_alert_each_way()
     {
-        using var smtp = SimpleSmtpServer.Start(FreePort());
+        using var smtp = SimpleSmtpServer.Start(LoopbackPort.Free());
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var portal = PortalFactory.On(provider)
             .With("Routing:RetrySchedule", "1s,1s,1s,1s,1s")
             .With("Routing:PauseAfterFailures", "3")
             .With("Routing:PauseAfterPeriod", "00:00:00")
             .With("Routing:ProbeInterval", "00:00:03")
-            .With("Smtp:Host", "127.0.0.1")
-            .With("Smtp:Port", smtp.Configuration.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .With("Smtp:Security", "None")
+            .WithSmtp(smtp.Configuration.Port)
             .With("Alerts:Email", "ops@momo.test");
         await portal.InitializeAsync();
         await portal.AddWebhookPartnerAsync("shop", receiver.Url("shop"));
@@ -103,13 +99,6 @@ public abstract class PartnerPauseTests(DatabaseProvider provider)
     {
         await using var db = portal.CreateDbContext();
         return await db.Partners.AsNoTracking().SingleAsync(p => p.AccountId == "shop", Ct);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using MoMo.Portal.Data;
@@ -21,7 +19,7 @@ public abstract class StatementEmailTests(DatabaseProvider provider)
     [Fact]
     public async Task A_closed_day_sends_each_partner_with_an_address_one_email_with_the_statement_as_pdf_and_csv()
     {
-        using var smtp = SimpleSmtpServer.Start(FreePort());
+        using var smtp = SimpleSmtpServer.Start(LoopbackPort.Free());
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var portal = await StartPortalAsync(smtp.Configuration.Port);
         await portal.AddWebhookPartnerAsync("shop", receiver.Url("shop"));
@@ -107,7 +105,7 @@ public abstract class StatementEmailTests(DatabaseProvider provider)
     [Fact]
     public async Task The_command_line_sets_the_address_refuses_a_bad_one_and_lists_the_sends_of_a_day()
     {
-        using var smtp = SimpleSmtpServer.Start(FreePort());
+        using var smtp = SimpleSmtpServer.Start(LoopbackPort.Free());
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var portal = await StartPortalAsync(smtp.Configuration.Port);
         await portal.AddWebhookPartnerAsync("shop", receiver.Url("shop"));
@@ -158,19 +156,9 @@ public abstract class StatementEmailTests(DatabaseProvider provider)
     private async Task<PortalFactory> StartPortalAsync(int smtpPort)
     {
         var portal = PortalFactory.On(provider)
-            .With("Smtp:Host", "127.0.0.1")
-            .With("Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .With("Smtp:Security", "None")
-            .With("Smtp:From", "MoMo Portal <payments@momo.test>");
+            .WithSmtp(smtpPort);
         await portal.InitializeAsync();
         return portal;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

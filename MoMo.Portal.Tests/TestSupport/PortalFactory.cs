@@ -88,6 +88,13 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return this;
     }
 
+    /// <summary>E-mail through a plain-SMTP server on 127.0.0.1:<paramref name="port"/> (a loopback test server, or none).</summary>
+    public PortalFactory WithSmtp(int port, string from = "MoMo Portal <payments@momo.test>") =>
+        With("Smtp:Host", "127.0.0.1")
+            .With("Smtp:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("Smtp:Security", "None")
+            .With("Smtp:From", from);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace MoMo.Portal.Tests.TestSupport;
 
@@ -16,7 +15,7 @@ public sealed class PortalProcess : IAsyncDisposable
 
     public PortalProcess(string dataDirectory, IDictionary<string, string>? settings = null)
     {
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         _environment = new Dictionary<string, string>
         {
             ["MoMo__DataDirectory"] = dataDirectory,
@@ -165,13 +164,6 @@ public sealed class PortalProcess : IAsyncDisposable
         }
 
         return start;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
