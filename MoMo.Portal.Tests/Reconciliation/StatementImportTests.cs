@@ -300,6 +300,69 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
         Assert.DoesNotContain(await breaks.OpenAsync(null, 50, Ct), b => b.Kind == StatementBreak.NotOnStatement);
     }
 
+    [Fact]
+    public async Task Staff_create_a_missing_payment_from_its_entry_through_ingestion_rules_with_the_entry_as_its_proof_and_only_once()
+    {
+        await ImportAsync("camt.054.001.04.xml");
+        await _portal.Services.GetRequiredService<Portal.Users.UserAccounts>().CreateAsync("ops@momo.test", Roles.Operator, "a-long-test-password", "test");
+        long entryId;
+        await using (var read = _portal.CreateDbContext())
+        {
+            entryId = (await read.StatementEntries.SingleAsync(e => e.InstructionId == "T-N2", Ct)).Id;
+        }
+
+        var unknownPayer = await CreatePaymentAsync(entryId, PortalFactory.PartnerId, "nobody-known");
+        var created = await CreatePaymentAsync(entryId, PortalFactory.PartnerId, PortalFactory.PayerId);
+        var again = await CreatePaymentAsync(entryId, PortalFactory.PartnerId, PortalFactory.PayerId);
+        using var client = _portal.CreateClient();
+        var bankLate = await client.SendAsync(BankRequests.Post(BankRequests.Body(amount: "6.00", transactionId: "T-N2"), _portal.BankApiKey), Ct);
+
+        Assert.Equal(1, unknownPayer.ExitCode);
+        Assert.Contains("There is no payer nobody-known", unknownPayer.Error, StringComparison.Ordinal);
+        Assert.True(created.ExitCode == 0, created.Error);
+        Assert.Contains("due for delivery", created.Output, StringComparison.Ordinal);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("no open missing-payment break", again.Error, StringComparison.Ordinal);
+        Assert.NotEqual(System.Net.HttpStatusCode.Created, bankLate.StatusCode); // one payment per transaction id, whoever comes second
+        await using var db = _portal.CreateDbContext();
+        var payment = await db.Payments.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(("T-N2", 600L, "USD", PortalFactory.PayerId, PortalFactory.PartnerId),
+            (payment.BankReference, payment.AmountMinor, payment.Currency, payment.PayerId, payment.PartnerAccountId));
+        var entry = await db.StatementEntries.AsNoTracking().SingleAsync(e => e.Id == entryId, Ct);
+        Assert.Equal((payment.Id, (StatementBreak?)null), (entry.PaymentId, entry.Break));
+        var proof = await _portal.Services.GetRequiredService<Portal.Ingestion.IProofStore>().LoadAsync(payment.ProofKey!, db, Ct);
+        Assert.NotNull(proof);
+        Assert.Equal(EntryPayments.ProofMethod, proof.Request.Method);
+        var file = await db.StatementFiles.AsNoTracking().SingleAsync(Ct);
+        Assert.Contains(proof.Request.Headers, h => h is { Key: "X-Statement-File-Sha256" } && h.Value == file.Sha256);
+        Assert.Contains(proof.Request.Headers, h => h is { Key: "X-Created-By", Value: "ops@momo.test" });
+        var audit = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "statement.payment.create", Ct);
+        Assert.Equal("ops@momo.test", audit.Actor);
+    }
+
+    [Fact]
+    public async Task A_payment_created_from_an_entry_for_an_unknown_payer_follows_the_banks_hold_policy_into_suspense()
+    {
+        await _portal.Services.GetRequiredService<Portal.Banks.BankService>().SetUnknownReferenceAsync(
+            PortalFactory.BankCode, Portal.Banks.UnknownReferencePolicy.Hold, "test", Ct);
+        await ImportAsync("camt.054.001.04.xml");
+        await using var db = _portal.CreateDbContext();
+        var entryId = (await db.StatementEntries.SingleAsync(e => e.TransactionId == "T-N1", Ct)).Id;
+
+        var badPartner = await _portal.Services.GetRequiredService<EntryPayments>().CreateAsync(entryId, "  ", PortalFactory.PayerId, "ops@momo.test", Ct);
+        var held = await _portal.Services.GetRequiredService<EntryPayments>().CreateAsync(entryId, PortalFactory.PartnerId, "payer-new", "ops@momo.test", Ct);
+
+        Assert.Contains("Partner", badPartner.Errors.Keys);
+        Assert.True(held.Succeeded, string.Join(" ", held.Errors.Values));
+        Assert.Equal(PaymentStatus.Suspense, held.Value!.Status);
+        Assert.True(await db.SuspenseCases.AnyAsync(c => c.PaymentId == held.Value.Id, Ct));
+        Assert.Equal(1, await db.Payments.CountAsync(Ct));
+    }
+
+    private Task<CommandRun> CreatePaymentAsync(long entryId, string partner, string payer) =>
+        CommandLineRunner.RunOnAsync(_portal.Services, "statements", "create-payment", "--entry", $"{entryId}", "--partner", partner,
+            "--payer", payer, "--by", "ops@momo.test");
+
     /// <summary>A payment whose bank date the bank gave (<c>payment_bank_date</c> in the request).</summary>
     private async Task<long> PostForDayAsync(string amount, string transactionId, DateTime bankDate)
     {

@@ -50,6 +50,7 @@ internal static class StatementCommands
         group.Subcommands.Add(Breaks(context));
         group.Subcommands.Add(CloseBreak(context));
         group.Subcommands.Add(Decide(context));
+        group.Subcommands.Add(CreatePayment(context));
         group.Subcommands.Add(Report(context));
         group.Subcommands.Add(Sends(context));
         group.Subcommands.Add(Send(context));
@@ -236,6 +237,41 @@ internal static class StatementCommands
             context.Output.WriteLine(decided.PaymentId is { } payment
                 ? $"Statement entry {decided.Id} is payment {payment}."
                 : $"The suggestion for statement entry {decided.Id} is rejected; its break stays open.");
+            return PortalCommandLine.Success;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// <c>statements create-payment --entry ID --partner ACCOUNT --payer REF --by EMAIL</c>: the payment a bank booked
+    /// but never notified, made from its statement entry through ingestion's rules (audited).
+    /// </summary>
+    private static Command CreatePayment(CommandContext context)
+    {
+        var entry = new Option<long>("--entry") { Description = "The statement entry with a missing_payment break.", Required = true };
+        var partner = new Option<string>("--partner") { Description = "The partner's account number the payment is for.", Required = true };
+        var payer = new Option<string>("--payer") { Description = "The payer's reference number.", Required = true };
+        var by = new Option<string>("--by") { Description = "The Operator or Admin creating it (their sign-in e-mail).", Required = true };
+        var command = new Command("create-payment", "Create the payment a statement entry shows and the bank never notified.") { entry, partner, payer, by };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await context.PrepareDatabaseAsync(cancellationToken);
+            var staff = await context.Services.GetRequiredService<Users.UserAccounts>().OperatorAsync(parsed.GetRequiredValue(by));
+            if (staff.Value is not { } actor)
+            {
+                return context.Fail(staff.Errors);
+            }
+
+            var result = await context.Services.GetRequiredService<Reconciliation.EntryPayments>().CreateAsync(
+                parsed.GetRequiredValue(entry), parsed.GetRequiredValue(partner), parsed.GetRequiredValue(payer), actor, cancellationToken);
+            if (result.Value is not { } payment)
+            {
+                return context.Fail(result.Errors);
+            }
+
+            context.Output.WriteLine(payment.Status == Payments.PaymentStatus.Suspense
+                ? $"Created payment {payment.Id} from statement entry {parsed.GetRequiredValue(entry)}; it is held in suspense."
+                : $"Created payment {payment.Id} from statement entry {parsed.GetRequiredValue(entry)}; it is due for delivery.");
             return PortalCommandLine.Success;
         });
         return command;

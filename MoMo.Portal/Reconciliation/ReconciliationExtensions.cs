@@ -8,6 +8,7 @@ public static class ReconciliationExtensions
         builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section);
         builder.Services.AddSingleton<StatementImporter>();
         builder.Services.AddSingleton<BreakQueue>();
+        builder.Services.AddSingleton<EntryPayments>();
         builder.Services.AddSingleton<ReconciliationReport>();
         builder.Services.AddTransient<RematchStatementsJob>();
         builder.Services.AddSingleton(Routing.RecurringJobRegistration.For<RematchStatementsJob>(RematchStatementsJob.Id,
