@@ -113,6 +113,7 @@ public static class PortalApp
         app.MapDevelopmentWebhookReceiver();
         app.MapPaymentExport();
         app.MapStatementDownload();
+        app.MapStatementUpload();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();

@@ -193,6 +193,38 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
     }
 
     [Fact]
+    public async Task The_rematch_suggests_a_payment_that_arrives_after_the_statement_and_never_again_once_staff_reject_it()
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "later.xml");
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(file, $$"""
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>L</MsgId></GrpHdr>
+            <Stmt><Id>LATER-1</Id>
+              <Ntry><Amt Ccy="USD">7.25</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{{today}}</Dt></BookgDt>
+                <AcctSvcrRef>BANK-OWN-9</AcctSvcrRef>
+                <NtryDtls><TxDtls><RmtInf><Ustrd>school fees {{PortalFactory.PayerId}}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+            </Stmt></BkToCstmrStmt></Document>
+            """, Ct);
+        await CommandLineRunner.RunOnAsync(_portal.Services, "statements", "import", file, "--bank", PortalFactory.BankCode);
+        var breaks = _portal.Services.GetRequiredService<BreakQueue>();
+        var before = Assert.Single(await breaks.OpenAsync(null, 10, Ct));
+
+        var late = await _portal.PostPaymentAsync(PortalFactory.PartnerId, "7.25", "T-LATER"); // its own reference: no reference match
+        await breaks.RematchAsync(Ct);
+        var suggested = Assert.Single(await breaks.OpenAsync(null, 10, Ct));
+        var rejected = await breaks.DecideSuggestionAsync(suggested.EntryId, confirm: false, "ops@momo.test", Ct);
+        await breaks.RematchAsync(Ct);
+        var after = Assert.Single(await breaks.OpenAsync(null, 10, Ct));
+
+        Assert.Null(before.SuggestedPaymentId);
+        Assert.Equal(late, suggested.SuggestedPaymentId);
+        Assert.True(rejected.Succeeded);
+        Assert.Null(after.SuggestedPaymentId);
+        Assert.Equal(StatementBreak.MissingPayment, after.Kind);
+    }
+
+    [Fact]
     public async Task The_report_gives_per_day_the_credits_matched_and_open_breaks_with_counts_and_sums()
     {
         await _portal.PostPaymentAsync(PortalFactory.PartnerId, "12.50", "T-1");

@@ -38,12 +38,15 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
                      typeof(Portal.Days.DayTotalsReader), typeof(Portal.Days.DayCloser), typeof(Portal.Days.BusinessCalendar),
                      typeof(Portal.Components.Pages.Dashboard.DashboardCache), typeof(Portal.Statements.PartnerStatements),
                      typeof(Portal.Statements.StatementFiles), typeof(Portal.Reconciliation.BreakQueue),
-                     typeof(Portal.Reconciliation.StatementImporter),
+                     typeof(Portal.Reconciliation.StatementImporter), typeof(Portal.Reconciliation.EntryPayments),
+                     typeof(Microsoft.Extensions.Options.IOptions<Portal.Reconciliation.ReconciliationOptions>),
                  })
         {
             Services.AddSingleton(type, Portal.Services.GetRequiredService(type));
         }
 
+        // A browser's page holds an antiforgery token for its uploads; the browser tests send it for real.
+        Services.AddSingleton<Microsoft.AspNetCore.Components.Forms.AntiforgeryStateProvider>(new PageAntiforgery());
         // bUnit stands in a placeholder authorization service; the real one evaluates the portal's own policies.
         Services.RemoveAll<Microsoft.AspNetCore.Authorization.IAuthorizationService>();
         Services.AddAuthorizationCore(Policies.Configure);
@@ -107,4 +110,10 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
     {
         public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
     }
+}
+
+/// <summary>The token a prerendered page would carry; bUnit has no request to take one from.</summary>
+file sealed class PageAntiforgery : Microsoft.AspNetCore.Components.Forms.AntiforgeryStateProvider
+{
+    public override Microsoft.AspNetCore.Components.Forms.AntiforgeryRequestToken GetAntiforgeryToken() => new("page-token", "__RequestVerificationToken");
 }

@@ -84,6 +84,9 @@ public sealed class StatementEntry
     /// </summary>
     public long? SuggestedPaymentId { get; set; }
 
+    /// <summary>The suggestion staff rejected last: never suggested for this entry again.</summary>
+    public long? RejectedPaymentId { get; set; }
+
     /// <summary>Why the entry needs staff, when it does.</summary>
     public StatementBreak? Break { get; set; }
 
@@ -133,4 +136,10 @@ public sealed class StatementGap
     public DateTime? ClosedAtUtc { get; set; }
     public string? ClosedBy { get; set; }
     public string? Note { get; set; }
+}
+
+/// <summary>The names breaks go by in the command line's JSON, the report and the portal: <c>missing_payment</c>, ….</summary>
+public static class BreakNames
+{
+    public static string Of(StatementBreak kind) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
 }

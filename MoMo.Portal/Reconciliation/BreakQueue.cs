@@ -59,8 +59,8 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
     }
 
     /// <summary>
-    /// Matches again the missing-payment breaks whose payment has arrived since: a notification after the statement.
-    /// Returns how many it matched.
+    /// Matches again the missing-payment breaks whose payment has arrived since (a notification after the statement),
+    /// and suggests a payment for those still missing the way an import does. Returns how many it matched.
     /// </summary>
     public async Task<int> RematchAsync(CancellationToken cancellationToken)
     {
@@ -75,6 +75,7 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
         {
             var entries = bank.Select(m => m.Entry).ToList();
             var payments = await StatementImporter.PaymentsByReferenceAsync(db, bank.Key, entries, cancellationToken);
+            var taken = new HashSet<long>();
 
             foreach (var entry in entries)
             {
@@ -90,7 +91,8 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
                 }
                 else if (!await db.StatementEntries.AnyAsync(e => e.PaymentId == payment.Id, cancellationToken))
                 {
-                    (entry.PaymentId, entry.Break) = (payment.Id, null);
+                    (entry.PaymentId, entry.Break, entry.SuggestedPaymentId) = (payment.Id, null, null);
+                    taken.Add(payment.Id);
                     matched++;
                 }
                 else
@@ -98,6 +100,8 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
                     entry.Break = StatementBreak.DuplicateEntry;
                 }
             }
+
+            await StatementImporter.SuggestAsync(db, bank.Key, entries.Where(e => e.Break == StatementBreak.MissingPayment), taken, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -135,6 +139,7 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
         }
 
         entry.SuggestedPaymentId = confirm ? suggested : null;
+        entry.RejectedPaymentId = confirm ? entry.RejectedPaymentId : suggested;
         db.AuditEntries.Add(AuditEntry.Record(actor, confirm ? "statement.match.confirm" : "statement.match.reject", "StatementEntry",
             entryId.ToString(System.Globalization.CultureInfo.InvariantCulture), null, new { PaymentId = suggested }, now));
         await db.SaveChangesAsync(cancellationToken);

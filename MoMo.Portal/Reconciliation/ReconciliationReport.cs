@@ -46,7 +46,7 @@ public sealed class ReconciliationReport(IDbContextFactory<PortalDbContext> dbFa
                     .ToDictionary(g => g.Key, g => new Figure(g.Sum(n => n.Count), Payments.Money.Format(g.Sum(n => n.Sum), g.Key))),
                 ByCurrency(onDay.Where(c => c.Matched).Select(c => (c.Currency, c.AmountMinor))),
                 Enum.GetValues<StatementBreak>().ToDictionary(
-                    kind => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString()),
+                    BreakNames.Of,
                     kind => kind == StatementBreak.NotOnStatement
                         ? ByCurrency(gaps.Where(g => DateOnly.FromDateTime(g.BankDateUtc) == day).Select(g => (g.Currency, g.AmountMinor)))
                         : ByCurrency(onDay.Where(c => c.OpenBreak == kind).Select(c => (c.Currency, c.AmountMinor)))));

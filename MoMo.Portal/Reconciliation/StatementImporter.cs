@@ -212,29 +212,39 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         return payments;
     }
 
-    /// <summary>How many unmatched credits of one import are looked at for a suggestion (one query each).</summary>
-    public const int MaxSuggestions = 2_000;
-
     /// <summary>
     /// For credits without a reference match: a payment of the bank with the same amount and currency, paid at the bank
-    /// within a day of the booking, whose payer reference the remittance information names — when exactly one fits.
+    /// within a day of the booking, whose payer reference the remittance information names and that no entry is yet —
+    /// when exactly one fits, and staff have not rejected it for this entry. Set-based: one query per booking day and
+    /// 500 amounts, not one per entry, so the rematch can look again every minute.
     /// </summary>
     internal static async Task SuggestAsync(PortalDbContext db, string bankCode, IEnumerable<StatementEntry> unmatched, HashSet<long> taken,
         CancellationToken cancellationToken)
     {
-        foreach (var entry in unmatched.Where(e => e.Remittance is not null && e.BookingDate is not null).Take(MaxSuggestions))
+        foreach (var day in unmatched.Where(e => e is { Remittance: not null, BookingDate: not null, SuggestedPaymentId: null })
+                     .GroupBy(e => e.BookingDate!.Value))
         {
-            var day = entry.BookingDate!.Value.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            var (from, to) = (day.AddDays(-1), day.AddDays(2));
-            var candidates = await db.Payments.AsNoTracking()
-                .Where(p => p.BankCode == bankCode && p.AmountMinor == entry.AmountMinor && p.Currency == entry.Currency
-                            && p.BankDateUtc >= from && p.BankDateUtc < to)
-                .Select(p => new { p.Id, p.PayerId }).Take(50).ToListAsync(cancellationToken);
-            var fitting = candidates.Where(c => !taken.Contains(c.Id)
-                                                && entry.Remittance!.Contains(c.PayerId, StringComparison.OrdinalIgnoreCase)).ToList();
-            if (fitting.Count == 1)
+            var midnight = day.Key.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var (from, to) = (midnight.AddDays(-1), midnight.AddDays(2));
+            var candidates = new List<(long Id, long AmountMinor, string Currency, string PayerId)>();
+            foreach (var amounts in day.Select(e => e.AmountMinor).Distinct().Chunk(500))
             {
-                entry.SuggestedPaymentId = fitting[0].Id;
+                candidates.AddRange((await db.Payments.AsNoTracking()
+                        .Where(p => p.BankCode == bankCode && amounts.Contains(p.AmountMinor) && p.BankDateUtc >= from && p.BankDateUtc < to
+                                    && !db.StatementEntries.Any(e => e.PaymentId == p.Id))
+                        .Select(p => new { p.Id, p.AmountMinor, p.Currency, p.PayerId }).ToListAsync(cancellationToken))
+                    .Select(p => (p.Id, p.AmountMinor, p.Currency, p.PayerId)));
+            }
+
+            var byAmount = candidates.Where(c => !taken.Contains(c.Id)).ToLookup(c => (c.AmountMinor, c.Currency));
+            foreach (var entry in day)
+            {
+                var fitting = byAmount[(entry.AmountMinor, entry.Currency)]
+                    .Where(c => entry.Remittance!.Contains(c.PayerId, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+                if (fitting is [var only] && only.Id != entry.RejectedPaymentId)
+                {
+                    entry.SuggestedPaymentId = only.Id;
+                }
             }
         }
     }

@@ -37,9 +37,15 @@ public sealed class StaffActor(AuthenticationStateProvider authentication, IAuth
     /// The user as stored now, with their current roles; null when they no longer exist, are locked out, or their
     /// security stamp changed since sign-in (password reset, role change, lock).
     /// </summary>
-    private async Task<ClaimsPrincipal?> CurrentPrincipalAsync()
+    private async Task<ClaimsPrincipal?> CurrentPrincipalAsync() =>
+        await AsStoredAsync((await authentication.GetAuthenticationStateAsync()).User, scopes);
+
+    /// <summary>
+    /// <paramref name="principal"/> as the database has the user now (see <see cref="CurrentPrincipalAsync"/>): for
+    /// endpoints outside a circuit that act for staff, such as the statement upload.
+    /// </summary>
+    public static async Task<ClaimsPrincipal?> AsStoredAsync(ClaimsPrincipal principal, IServiceScopeFactory scopes)
     {
-        var principal = (await authentication.GetAuthenticationStateAsync()).User;
         if (principal.Identity?.IsAuthenticated != true)
         {
             return null;

@@ -1050,6 +1050,9 @@ namespace MoMo.Portal.Data.Postgres.Migrations
                     b.Property<long?>("PaymentId")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("RejectedPaymentId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Remittance")
                         .HasMaxLength(140)
                         .HasColumnType("character varying(140)");

@@ -1025,6 +1025,9 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                     b.Property<long?>("PaymentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RejectedPaymentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Remittance")
                         .HasMaxLength(140)
                         .HasColumnType("TEXT");
