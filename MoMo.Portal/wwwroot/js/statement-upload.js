@@ -28,7 +28,9 @@ window.momoStatementUpload = {
         input.value = "";
         resolve({ status, body });
       };
-      request.onload = () => done(request.status, request.responseText);
+      // A session that expired meanwhile is redirected to the sign-in page, which the request follows: say 401.
+      request.onload = () => done(new URL(request.responseURL).pathname === new URL(url, document.baseURI).pathname ? request.status : 401,
+        request.responseText);
       request.onerror = () => done(0, "");
       request.onabort = () => done(0, "");
       request.send(file);
