@@ -8,9 +8,11 @@ using MoMo.Portal.Reconciliation;
 namespace MoMo.Portal.Bench;
 
 /// <summary>
-/// <c>reconcile [--entries 100000]</c>: a camt.053.001.02 statement with N credits, each naming one of N payments already
-/// stored, imported and matched as <c>statements import</c> does (SQLite). Reports the file size, the import time and the
-/// process's peak memory.
+/// <c>reconcile [--entries 100000] [--unreferenced 0]</c>: a camt.053.001.02 statement with N credits, each naming one of
+/// N payments already stored, imported and matched as <c>statements import</c> does (SQLite). With
+/// <c>--unreferenced M</c> the last M credits carry references no payment has, so each becomes a missing payment that
+/// the suggestion rule pairs with its payment (same amount, same day, payer named in the remittance). Reports the file
+/// size, the import time and the process's peak memory.
 /// </summary>
 internal static class ReconcileBenchmark
 {
@@ -18,6 +20,7 @@ internal static class ReconcileBenchmark
     {
         var options = new Options(args);
         var count = options.Get("entries", 100_000);
+        var unreferenced = options.Get("unreferenced", 0);
         var directory = Path.Combine(Path.GetTempPath(), $"momo-bench-reconcile-{Guid.NewGuid():N}");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration["MoMo:DataDirectory"] = directory;
@@ -29,7 +32,7 @@ internal static class ReconcileBenchmark
         await app.Services.MigrateDatabaseAsync();
         await FillAsync(directory, count);
         var file = Path.Combine(directory, "statement.xml");
-        await WriteStatementAsync(file, count);
+        await WriteStatementAsync(file, count, unreferenced);
 
         var stopwatch = Stopwatch.StartNew();
         await using (var stream = File.OpenRead(file))
@@ -42,11 +45,11 @@ internal static class ReconcileBenchmark
                 return 1;
             }
 
-            Console.WriteLine("| entries | file MB | import and match | entries/s | matched | breaks | peak RSS |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| entries | file MB | import and match | entries/s | matched | suggested | breaks | peak RSS |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {summary.Entries:N0} | {new FileInfo(file).Length / 1048576.0:0.0} | {stopwatch.Elapsed.TotalSeconds:0.0} s | " +
-                $"{summary.Entries / stopwatch.Elapsed.TotalSeconds:N0} | {summary.Matched:N0} | {summary.Breaks:N0} | " +
+                $"{summary.Entries / stopwatch.Elapsed.TotalSeconds:N0} | {summary.Matched:N0} | {summary.Suggested:N0} | {summary.Breaks:N0} | " +
                 $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB |"));
         }
 
@@ -78,7 +81,7 @@ internal static class ReconcileBenchmark
         var proof = insert.Parameters.Add("$proof", SqliteType.Text);
         var at = insert.Parameters.Add("$at", SqliteType.Text);
         var delivery = insert.Parameters.Add("$delivery", SqliteType.Text);
-        at.Value = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        at.Value = s_bankDay.ToDateTime(new TimeOnly(12, 0)).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
         for (var i = 0; i < count; i++)
         {
             reference.Value = $"T-{i}";
@@ -91,8 +94,12 @@ internal static class ReconcileBenchmark
         await transaction.CommitAsync();
     }
 
-    private static async Task WriteStatementAsync(string path, int count)
+    /// <summary>Yesterday: the payments' bank date and the statement's booking date.</summary>
+    private static readonly DateOnly s_bankDay = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1));
+
+    private static async Task WriteStatementAsync(string path, int count, int unreferenced)
     {
+        var day = s_bankDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
         await writer.WriteAsync("""
             <?xml version="1.0" encoding="UTF-8"?>
@@ -105,7 +112,7 @@ internal static class ReconcileBenchmark
             var amount = ((1000 + i) / 100m).ToString("0.00", CultureInfo.InvariantCulture);
             await writer.WriteAsync(
                 $"<Ntry><NtryRef>N-{i}</NtryRef><Amt Ccy=\"USD\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>" +
-                $"<BookgDt><Dt>2026-12-01</Dt></BookgDt><AcctSvcrRef>B-{i}</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>T-{i}</EndToEndId></Refs>" +
+                $"<BookgDt><Dt>{day}</Dt></BookgDt><AcctSvcrRef>B-{i}</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>{(i >= count - unreferenced ? "X" : "T")}-{i}</EndToEndId></Refs>" +
                 $"<RltdPties><Dbtr><Nm>Payer {i}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>payer1 invoice {i}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n");
         }
 
