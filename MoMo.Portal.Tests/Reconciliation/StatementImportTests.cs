@@ -225,6 +225,34 @@ public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLi
     }
 
     [Fact]
+    public async Task Two_statements_naming_one_payment_imported_at_once_both_import_and_only_one_entry_is_the_payment()
+    {
+        using var directory = new TempDirectory();
+        var importer = _portal.Services.GetRequiredService<StatementImporter>();
+        for (var round = 0; round < 4; round++)
+        {
+            var payment = await _portal.PostPaymentAsync(PortalFactory.PartnerId, "3.00", $"T-RACE-{round}");
+            var files = Enumerable.Range(0, 2).Select(i => System.Text.Encoding.UTF8.GetBytes($$"""
+                <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.04"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>R{{round}}-{{i}}</MsgId></GrpHdr>
+                <Ntfctn><Id>RACE-{{round}}-{{i}}</Id>
+                  <Ntry><Amt Ccy="USD">3.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+                    <NtryDtls><TxDtls><Refs><EndToEndId>T-RACE-{{round}}</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>
+                </Ntfctn></BkToCstmrDbtCdtNtfctn></Document>
+                """)).ToList();
+
+            var outcomes = await Task.WhenAll(files.Select((bytes, i) => Task.Run(() =>
+                importer.ImportAsync(PortalFactory.BankCode, $"race-{round}-{i}.xml", new MemoryStream(bytes), "test", Ct), Ct)));
+
+            Assert.All(outcomes, o => Assert.IsType<ImportOutcome.Imported>(o));
+            await using var db = _portal.CreateDbContext();
+            var entries = await db.StatementEntries.AsNoTracking().Where(e => e.EndToEndId == $"T-RACE-{round}").ToListAsync(Ct);
+            Assert.Equal(2, entries.Count);
+            Assert.Equal(payment, Assert.Single(entries, e => e.PaymentId != null).PaymentId);
+            Assert.Equal(StatementBreak.DuplicateEntry, Assert.Single(entries, e => e.PaymentId == null).Break);
+        }
+    }
+
+    [Fact]
     public async Task The_report_gives_per_day_the_credits_matched_and_open_breaks_with_counts_and_sums()
     {
         await _portal.PostPaymentAsync(PortalFactory.PartnerId, "12.50", "T-1");

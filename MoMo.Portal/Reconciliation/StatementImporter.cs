@@ -28,6 +28,24 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         }
 
         var bytes = buffer.ToArray();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ImportBytesAsync(bankCode, fileName, bytes, actor, format, replace, cancellationToken);
+            }
+            catch (Exception exception) when (attempt < 3 && DatabaseErrors.IsWriteConflict(exception))
+            {
+                // Matching reads what is committed before its transaction: another import, the rematch or staff matched
+                // one of these payments (or imported this file) meanwhile, and the unique indexes refused the write. Nothing
+                // of this attempt was kept; reading and matching again sees theirs.
+            }
+        }
+    }
+
+    private async Task<ImportOutcome> ImportBytesAsync(string bankCode, string fileName, byte[] bytes, string actor, StatementFormat format,
+        bool replace, CancellationToken cancellationToken)
+    {
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var bank = await db.Banks.AsNoTracking().Where(b => b.Code == bankCode).Select(b => new { b.StatementCsvMapping }).SingleOrDefaultAsync(cancellationToken);
