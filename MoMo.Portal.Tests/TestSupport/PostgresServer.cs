@@ -7,15 +7,21 @@ namespace MoMo.Portal.Tests.TestSupport;
 
 /// <summary>
 /// The PostgreSQL server the scale-out tests run against: <c>MOMO_TEST_POSTGRES</c> names it (a connection string with
-/// the right to create databases; <c>.ci/postgres start</c> starts a throw-away one and prints it). Every portal gets
-/// a database of its own, dropped afterwards. Without a server the tests are skipped with the reason — except in CI,
-/// where a missing server is a failure, so a broken setup cannot pass as "skipped".
+/// the right to create databases; <c>.ci/postgres start</c> starts a throw-away one and prints it), or else, where
+/// Debian's PostgreSQL is installed, a cluster the test run starts for itself (<see cref="OwnPostgresCluster"/>). Every
+/// portal gets a database of its own, dropped afterwards. Without either the tests are skipped with the command that
+/// installs PostgreSQL — except in CI, where a missing server is a failure, so a broken setup cannot pass as "skipped".
 /// </summary>
 public static class PostgresServer
 {
     public const string Variable = "MOMO_TEST_POSTGRES";
 
-    public static string? AdminConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+    public static string? AdminConnectionString => s_server.Value;
+
+    private static readonly Lazy<string?> s_server = new(() =>
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } named ? named
+        : OwnPostgresCluster.BinDirectory is { } bin ? OwnPostgresCluster.Start(bin)
+        : null);
 
     /// <summary>Call first in a PostgreSQL test: skips it (or fails it in CI) when no server was given.</summary>
     public static void Require()
@@ -25,7 +31,8 @@ public static class PostgresServer
             return;
         }
 
-        var reason = $"PostgreSQL tests need a server: run `.ci/postgres start` and export {Variable} with the connection string it prints.";
+        var reason = "PostgreSQL tests need PostgreSQL: install it with `sudo apt-get install postgresql` and the tests start a " +
+                     $"throw-away cluster of their own, or export {Variable} with a server's connection string (`.ci/postgres start` prints one).";
         if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
         {
             Assert.Fail(reason + " (CI is set, so the tests must run.)");
