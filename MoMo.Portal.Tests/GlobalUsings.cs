@@ -1,2 +1,3 @@
 global using System.Net.Http.Json;
 global using Microsoft.Extensions.DependencyInjection;
+global using static MoMo.Portal.Tests.TestSupport.TestRun;

@@ -14,8 +14,6 @@ public abstract class AlertTests(DatabaseProvider provider)
 {
     private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_stuck_backlog_alerts_once_when_it_starts_and_once_when_it_clears_by_email_and_signed_webhook()
     {

@@ -8,14 +8,13 @@ using MoMo.Portal.Data;
 using MoMo.Portal.Partners;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Tests.TestSupport;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Tests.Cli;
 
 public sealed partial class CommandLineTests : IDisposable
 {
     private readonly TempDirectory _data = new();
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Migrate_creates_the_database_in_the_data_directory()
     {

@@ -11,8 +11,6 @@ namespace MoMo.Portal.Tests.Cli;
 public sealed class SuspenseCommandTests : IAsyncLifetime
 {
     private const string Password = "a-long-test-password";
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     private readonly PortalFactory _portal = new();
 
     public async ValueTask InitializeAsync()

@@ -9,8 +9,6 @@ namespace MoMo.Portal.Tests.Components;
 public sealed class AccessTests(PortalFactory portal) : IClassFixture<PortalFactory>, IAsyncLifetime
 {
     private const string Password = "correct horse battery staple";
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync()
     {
         var accounts = portal.Services.GetRequiredService<UserAccounts>();

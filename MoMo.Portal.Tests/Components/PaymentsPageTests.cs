@@ -6,6 +6,7 @@ using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Tests.TestSupport;
 using MudBlazor;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Tests.Components;
 

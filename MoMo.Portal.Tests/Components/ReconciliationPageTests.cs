@@ -6,6 +6,7 @@ using MoMo.Portal.Reconciliation;
 using MoMo.Portal.Tests.Reconciliation;
 using MoMo.Portal.Tests.TestSupport;
 using MudBlazor;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Tests.Components;
 

@@ -14,8 +14,6 @@ namespace MoMo.Portal.Tests.Components;
 public sealed class SessionLifetimeTests
 {
     private const string Password = "correct horse battery staple";
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task An_active_session_is_renewed_by_use_but_ends_at_its_absolute_lifetime()
     {

@@ -8,6 +8,7 @@ using MoMo.Portal.Payments;
 using MoMo.Portal.Suspense;
 using MoMo.Portal.Tests.TestSupport;
 using MudBlazor;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Tests.Components;
 

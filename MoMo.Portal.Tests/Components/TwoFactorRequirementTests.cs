@@ -12,8 +12,6 @@ public sealed partial class TwoFactorRequirementTests : IAsyncLifetime
     private const string Password = "correct horse battery staple";
     private readonly PortalFactory _portal = new PortalFactory().With("MoMo:RequireTwoFactor:0", "Admin");
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync()
     {
         await _portal.InitializeAsync();

@@ -11,8 +11,6 @@ public sealed class DataProtectionKeyTests : IDisposable
 {
     private readonly TempDirectory _files = new();
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Keys_are_kept_in_the_database_and_in_clear_without_a_certificate()
     {

@@ -9,8 +9,6 @@ namespace MoMo.Portal.Tests.Data;
 public sealed class FirstStartTests : IDisposable
 {
     private readonly TempDirectory _data = new();
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task First_development_start_creates_sample_data_and_prints_how_to_sign_in_once()
     {

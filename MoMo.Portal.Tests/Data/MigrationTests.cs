@@ -8,8 +8,6 @@ namespace MoMo.Portal.Tests.Data;
 
 public sealed class MigrationTests
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Starting_on_an_empty_data_directory_creates_the_schema_in_wal_mode()
     {

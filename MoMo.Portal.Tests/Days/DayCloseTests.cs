@@ -10,8 +10,6 @@ namespace MoMo.Portal.Tests.Days;
 /// <summary>The running totals and the close, through the bank API, the services and the command line, on each database.</summary>
 public abstract class DayCloseTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     private PortalFactory _portal = default!;
 
     private DayTotalsReader Reader => _portal.Services.GetRequiredService<DayTotalsReader>();

@@ -9,8 +9,6 @@ public abstract class HealthEndpointTests(DatabaseProvider provider) : IAsyncLif
 {
     private readonly PortalFactory _portal = PortalFactory.On(provider);
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync() => await _portal.InitializeAsync();
 
     [Fact]

@@ -9,8 +9,6 @@ public sealed class ProductionHttpsTests : IAsyncLifetime
     private readonly TempDirectory _data = new();
     private PortalProcess _portal = null!;
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync()
     {
         _portal = new PortalProcess(_data.Path);

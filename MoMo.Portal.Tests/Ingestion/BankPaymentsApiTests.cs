@@ -13,8 +13,6 @@ namespace MoMo.Portal.Tests.Ingestion;
 public abstract class BankPaymentsApiTests(PortalFactory portal)
 {
     private readonly HttpClient _client = portal.CreateClient();
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Post_valid_payment_returns_201_with_location_and_commits_it_with_its_proof()
     {

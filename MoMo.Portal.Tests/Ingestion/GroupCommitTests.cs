@@ -10,8 +10,6 @@ namespace MoMo.Portal.Tests.Ingestion;
 /// <summary>The group-commit writer stores rows EF Core reads exactly as its own, and settles repeats within a batch.</summary>
 public sealed partial class GroupCommitTests(PortalFactory portal) : IClassFixture<PortalFactory>
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Rows_written_by_the_writer_match_rows_written_by_EF_Core()
     {

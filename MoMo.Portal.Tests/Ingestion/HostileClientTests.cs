@@ -14,8 +14,6 @@ namespace MoMo.Portal.Tests.Ingestion;
 /// </summary>
 public abstract class HostileClientTests(DatabaseProvider provider)
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task An_anonymous_flood_to_made_up_banks_keeps_no_body_only_a_bounded_intake_row_each()
     {

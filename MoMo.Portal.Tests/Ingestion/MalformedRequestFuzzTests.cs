@@ -12,8 +12,6 @@ namespace MoMo.Portal.Tests.Ingestion;
 public sealed class MalformedRequestFuzzTests(PortalFactory portal) : IClassFixture<PortalFactory>
 {
     private const int Requests = 2000;
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     private static readonly string[] s_fields =
         ["reference_number", "account_number", "amount", "currency", "transaction_id", "payment_bank_date", "extra", ""];
 

@@ -11,8 +11,6 @@ namespace MoMo.Portal.Tests.Ingestion;
 /// </summary>
 public sealed class OpenApiLintTests(PortalFactory portal) : IClassFixture<PortalFactory>
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Every_operation_needs_the_api_key_and_has_an_operation_id()
     {

@@ -7,8 +7,6 @@ namespace MoMo.Portal.Tests.Ingestion;
 
 public sealed class StorageFailureTests
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task When_the_database_cannot_be_written_the_bank_gets_503_and_nothing_is_half_written()
     {

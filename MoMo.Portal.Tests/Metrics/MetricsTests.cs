@@ -14,8 +14,6 @@ public abstract class MetricsTests(DatabaseProvider provider)
 {
     private const string Token = "a-metrics-token-of-at-least-32-characters";
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_scrape_from_loopback_counts_what_banks_sent_what_partners_got_and_the_backlog()
     {

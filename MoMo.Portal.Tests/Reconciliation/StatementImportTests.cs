@@ -4,14 +4,13 @@ using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Reconciliation;
 using MoMo.Portal.Tests.TestSupport;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Tests.Reconciliation;
 
 /// <summary>Importing statements through the command line, matching them to real payments, on each database.</summary>
 public abstract class StatementImportTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     private PortalFactory _portal = default!;
 
     public async ValueTask InitializeAsync()

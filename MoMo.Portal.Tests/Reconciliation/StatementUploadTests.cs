@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Data;
 using MoMo.Portal.Reconciliation;
 using MoMo.Portal.Tests.TestSupport;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Tests.Reconciliation;
 
@@ -14,8 +15,6 @@ namespace MoMo.Portal.Tests.Reconciliation;
 /// </summary>
 public sealed partial class StatementUploadTests : IAsyncLifetime
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     // Small enough for a test file to pass it: the limit is the one the upload applies, whatever its value.
     private readonly PortalFactory _portal = new PortalFactory().With("Statements:MaxBytes", "4096");
 

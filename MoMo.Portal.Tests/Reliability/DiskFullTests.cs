@@ -14,8 +14,6 @@ public sealed class DiskFullTests
 {
     private const string ApiKey = "mbk_disk_full_test_key_0123456789ab";
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_disk_that_fills_up_while_running_costs_no_acknowledged_payment_and_the_bank_retry_succeeds_once_there_is_room()
     {

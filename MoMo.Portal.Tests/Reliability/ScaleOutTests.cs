@@ -30,8 +30,6 @@ public sealed class ScaleOutTests : IAsyncDisposable
         _database = PostgresServer.CreateDatabase();
     }
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Three_instances_store_each_payment_once_deliver_it_once_and_run_the_recurring_job_once_per_tick()
     {

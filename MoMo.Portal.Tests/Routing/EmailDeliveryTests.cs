@@ -10,8 +10,6 @@ namespace MoMo.Portal.Tests.Routing;
 /// <summary>E-mail delivery through MailKit to real SMTP servers on loopback.</summary>
 public abstract class EmailDeliveryTests(DatabaseProvider provider)
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_payment_for_an_email_partner_arrives_as_one_message_with_a_stable_message_id()
     {

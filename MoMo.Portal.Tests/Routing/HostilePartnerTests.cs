@@ -18,8 +18,6 @@ public abstract class HostilePartnerTests(DatabaseProvider provider) : IAsyncLif
 
     private WebhookReceiver _receiver = null!;
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     private PaymentRouter Router => _portal.Services.GetRequiredService<PaymentRouter>();
 
     public async ValueTask InitializeAsync()

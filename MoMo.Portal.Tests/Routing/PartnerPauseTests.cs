@@ -11,8 +11,6 @@ namespace MoMo.Portal.Tests.Routing;
 /// <summary>A failing partner paused by the router, probed, and resumed, against a loopback receiver and SMTP server, on each database.</summary>
 public abstract class PartnerPauseTests(DatabaseProvider provider)
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_failing_partner_is_paused_after_the_failures_probed_once_per_interval_and_resumed_by_a_success_with_one_alert_each_way()
     {

@@ -10,8 +10,6 @@ namespace MoMo.Portal.Tests.Routing;
 /// <summary>On PostgreSQL, where instances claim concurrently, a claim never waits for rows another instance holds.</summary>
 public sealed class PostgresClaimTests
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_payment_row_locked_by_another_instance_is_skipped_not_waited_for()
     {

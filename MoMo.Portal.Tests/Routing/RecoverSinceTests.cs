@@ -9,8 +9,6 @@ namespace MoMo.Portal.Tests.Routing;
 /// <summary>"Recover since": a partner's errored payments since a time re-queued with their delivery ids, on each database.</summary>
 public abstract class RecoverSinceTests(DatabaseProvider provider)
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task The_command_line_requeues_the_partners_errored_payments_since_a_time_and_the_partner_gets_the_same_webhook_ids()
     {

@@ -11,8 +11,6 @@ namespace MoMo.Portal.Tests.Routing;
 /// <summary>Concurrency limits, isolation of slow partners, wake-up latency and outbound safety.</summary>
 public abstract class RoutingBehaviourTests(DatabaseProvider provider)
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task No_partner_gets_more_than_MaxPerPartner_at_once_and_the_total_stays_under_MaxParallelDeliveries()
     {

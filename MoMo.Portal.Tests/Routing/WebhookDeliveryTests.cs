@@ -20,8 +20,6 @@ public abstract class WebhookDeliveryTests(DatabaseProvider provider) : IAsyncLi
     private WebhookReceiver _receiver = null!;
     private string _secret = "";
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     private PaymentRouter Router => _portal.Services.GetRequiredService<PaymentRouter>();
 
     public async ValueTask InitializeAsync()

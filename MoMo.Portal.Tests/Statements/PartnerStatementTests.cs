@@ -7,14 +7,13 @@ using MoMo.Portal.Payments;
 using MoMo.Portal.Routing;
 using MoMo.Portal.Statements;
 using MoMo.Portal.Tests.TestSupport;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Tests.Statements;
 
 /// <summary>Partner statements over closed days, built from what never changes, on each database.</summary>
 public abstract class PartnerStatementTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     private PortalFactory _portal = default!;
     private WebhookReceiver _receiver = default!;
     private DateOnly _yesterday;

@@ -14,8 +14,6 @@ namespace MoMo.Portal.Tests.Statements;
 /// <summary>Statement e-mails after the close, through MailKit to real SMTP servers on loopback, on each database.</summary>
 public abstract class StatementEmailTests(DatabaseProvider provider)
 {
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_closed_day_sends_each_partner_with_an_address_one_email_with_the_statement_as_pdf_and_csv()
     {

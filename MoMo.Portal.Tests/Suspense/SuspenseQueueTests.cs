@@ -18,8 +18,6 @@ public abstract class SuspenseQueueTests(DatabaseProvider provider) : IAsyncLife
     private const string Alice = "alice@momo.test";
     private const string Bob = "bob@momo.test";
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     private PortalFactory _portal = default!;
     private WebhookReceiver _receiver = default!;
 

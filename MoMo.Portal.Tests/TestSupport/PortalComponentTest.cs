@@ -22,8 +22,6 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
 {
     protected PortalFactory Portal { get; } = new();
 
-    protected static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     public virtual async ValueTask InitializeAsync()
     {
         await Portal.InitializeAsync();

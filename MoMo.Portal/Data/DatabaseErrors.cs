@@ -18,6 +18,13 @@ public static class DatabaseErrors
     public static bool IsWriteConflict(Exception exception) =>
         IsUniqueViolation(exception) || PostgresDatabase.IsConcurrencyFailure(Unwrap(exception));
 
+    /// <summary>
+    /// True when the database could not do what was asked — a failed save, a provider error, or a connection or
+    /// transaction EF Core could not use — as opposed to a bug: the callers answer "not stored, try again" and log it.
+    /// </summary>
+    public static bool IsStorageFailure(Exception exception) =>
+        exception is DbUpdateException or System.Data.Common.DbException or InvalidOperationException;
+
     /// <summary>EF Core reports a failed save as a DbUpdateException around the provider's own error.</summary>
     private static Exception Unwrap(Exception exception) =>
         exception is DbUpdateException { InnerException: { } inner } ? inner : exception;

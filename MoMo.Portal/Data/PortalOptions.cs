@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Data;
 

@@ -129,7 +129,7 @@ public sealed partial class IngestionService(
                     }
             }
         }
-        catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        catch (Exception exception) when (DatabaseErrors.IsStorageFailure(exception))
         {
             LogStorageFailed(exception, submission.BankCode);
             return new IngestionResult.Unavailable(IngestionRejection.StorageUnavailable());
@@ -160,7 +160,7 @@ public sealed partial class IngestionService(
         catch (DbUpdateException exception) when (DatabaseErrors.IsUniqueViolation(exception))
         {
             await using var fresh = await dbFactory.CreateDbContextAsync();
-            var winner = await FindByReferenceAsync(fresh, submission.BankCode, instruction.BankReference!)
+            var winner = await PaymentLookup.ByBankReferenceAsync(fresh, submission.BankCode, instruction.BankReference!)
                          ?? throw new InvalidOperationException("A unique violation without a conflicting payment.", exception);
             return await RepeatAsync(submission, winner, fingerprint);
         }
@@ -184,10 +184,6 @@ public sealed partial class IngestionService(
         return new IngestionResult.Created(payment);
     }
 
-    /// <summary>The payment a bank's transaction id names, if stored (the writer's repeats use it too).</summary>
-    internal static Task<Payment?> FindByReferenceAsync(PortalDbContext db, string bankCode, string bankReference) =>
-        db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.BankCode == bankCode && p.BankReference == bankReference);
-
     private async Task<IngestionResult> RepeatAsync(BankSubmission submission, Payment earlier, string fingerprint)
     {
         if (earlier.RequestFingerprint != fingerprint)
@@ -205,7 +201,7 @@ public sealed partial class IngestionService(
         {
             await RecordAsync(submission, IntakeOutcome.Rejected, rejection.Status, rejection.LogReason(), rejection.PaymentId);
         }
-        catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        catch (Exception exception) when (DatabaseErrors.IsStorageFailure(exception))
         {
             LogStorageFailed(exception, submission.BankCode);
             return new IngestionResult.Unavailable(IngestionRejection.StorageUnavailable());
@@ -236,7 +232,7 @@ public sealed partial class IngestionService(
                 rejection.Status, rejection.LogReason(), caller.RemoteAddress?.ToString(), caller.ContentLength, null, null));
             await db.SaveChangesAsync(CancellationToken.None);
         }
-        catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        catch (Exception exception) when (DatabaseErrors.IsStorageFailure(exception))
         {
             LogStorageFailed(exception, caller.BankCode);
             return IngestionRejection.StorageUnavailable();

@@ -310,7 +310,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
 
     /// <summary>The stored payment whose transaction id the insert found taken.</summary>
     private static async Task<Payment> FindStoredAsync(PortalDbContext db, Payment payment) =>
-        await IngestionService.FindByReferenceAsync(db, payment.BankCode, payment.BankReference!)
+        await PaymentLookup.ByBankReferenceAsync(db, payment.BankCode, payment.BankReference!)
         ?? throw new InvalidOperationException("An insert found a transaction id taken, but no payment has it.");
 
     private async Task<Dictionary<(string, string), Payment>> StoredAlreadyAsync(List<PendingPayment> batch)

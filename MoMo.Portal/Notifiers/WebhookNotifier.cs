@@ -126,12 +126,12 @@ public sealed class WebhookNotifier(IHttpClientFactory httpClients, IOptions<Rou
         return length == 0 ? null : Encoding.UTF8.GetString(buffer, 0, length);
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         var wait = response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            { Date: { } date } => date - clock.GetUtcNow(),
             _ => (TimeSpan?)null,
         };
         return wait > TimeSpan.Zero ? (wait < s_maxRetryAfter ? wait : s_maxRetryAfter) : null;

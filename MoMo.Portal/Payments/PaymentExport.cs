@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using MoMo.Portal.Components.Pages.Payments;
 using MoMo.Portal.Data;
 
 namespace MoMo.Portal.Payments;

@@ -2,9 +2,8 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Data;
 using MoMo.Portal.Partners;
-using MoMo.Portal.Payments;
 
-namespace MoMo.Portal.Components.Pages.Payments;
+namespace MoMo.Portal.Payments;
 
 /// <summary>One line of the payments list; <see cref="PartnerName"/> is null when the partner does not exist (suspense).</summary>
 public sealed record PaymentRow(

@@ -53,8 +53,7 @@ public sealed class EntryPayments(
         }
 
         if (instruction.BankReference is { } reference
-            && await db.Payments.AsNoTracking().Where(p => p.BankCode == found.BankCode && p.BankReference == reference)
-                .Select(p => (long?)p.Id).SingleOrDefaultAsync(cancellationToken) is { } existing)
+            && await PaymentLookup.ByBankReferenceAsync(db, found.BankCode, reference) is { Id: var existing })
         {
             return ChangeResult<Payment>.Failure("Entry",
                 $"Payment {existing} already has transaction id {reference} at {found.BankCode}: confirm that match instead of creating a second payment.");

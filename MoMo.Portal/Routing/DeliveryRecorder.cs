@@ -60,7 +60,7 @@ internal sealed partial class DeliveryRecorder
             {
                 Summary += await WriteAsync(batch);
             }
-            catch (Exception exception) when (IsDatabaseError(exception))
+            catch (Exception exception) when (DatabaseErrors.IsStorageFailure(exception))
             {
                 // A claim that changed hands, or one outcome the database refuses: write them one by one, so that one
                 // bad row fails only itself and never sends the whole batch out again at every lease.
@@ -103,7 +103,7 @@ internal sealed partial class DeliveryRecorder
             {
                 summary += await WriteOneAsync(report);
             }
-            catch (Exception exception) when (IsDatabaseError(exception) && report.Result is { } result)
+            catch (Exception exception) when (DatabaseErrors.IsStorageFailure(exception) && report.Result is { } result)
             {
                 // Still refused on its own: keep the outcome without the texts the partner controls, so the payment
                 // is not delivered again and again for a reply that cannot be stored.
@@ -124,7 +124,7 @@ internal sealed partial class DeliveryRecorder
         {
             return await WriteOneAsync(report);
         }
-        catch (Exception exception) when (IsDatabaseError(exception))
+        catch (Exception exception) when (DatabaseErrors.IsStorageFailure(exception))
         {
             // Nothing is lost: the claim expires and the payment is delivered again, with the same webhook-id.
             LogWriteFailed(exception, report.PaymentId);
@@ -193,9 +193,6 @@ internal sealed partial class DeliveryRecorder
     }
 
     private const string UnstorableReply = "The partner's reply could not be stored; the outcome is kept without it.";
-
-    private static bool IsDatabaseError(Exception exception) =>
-        exception is DbUpdateException or System.Data.Common.DbException or InvalidOperationException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId} was claimed by another pass before its outcome was written; that pass records it")]
     private partial void LogClaimLost(long paymentId);

@@ -166,7 +166,7 @@ public sealed partial class PaymentRouter(
         {
             // Shutting down: what was claimed and not delivered is due again when its claim expires.
         }
-        catch (Exception exception) when (exception is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        catch (Exception exception) when (DatabaseErrors.IsStorageFailure(exception))
         {
             LogLaneFailed(exception, partnerAccountId);
         }

@@ -5,6 +5,7 @@ using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 using MoMo.Portal.Data;
 using MoMo.Portal.Notifiers;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Routing;
 

@@ -1,5 +1,6 @@
 using Hangfire.Dashboard;
 using MoMo.Portal.Data;
+using MoMo.Portal.Users;
 
 namespace MoMo.Portal.Routing;
 

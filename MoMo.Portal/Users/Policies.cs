@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 
-namespace MoMo.Portal.Data;
+namespace MoMo.Portal.Users;
 
 /// <summary>Authorization policies, checked on the server for every action whatever the page shows.</summary>
 public static class Policies

@@ -1,4 +1,4 @@
-namespace MoMo.Portal.Data;
+namespace MoMo.Portal.Users;
 
 /// <summary>The portal's roles, from most to least powerful.</summary>
 public static class Roles

@@ -5,7 +5,11 @@ using MoMo.Portal.Payments;
 
 namespace MoMo.Portal.Components.Pages.Partners;
 
-/// <summary>A partner as the partners list shows it, with how its deliveries are going.</summary>
+/// <summary>
+/// A partner as the partners list shows it, with how its deliveries are going: its failure streak as the router keeps it
+/// on the partner's row (<see cref="Routing.EndpointHealth"/>), and its payments waiting and errored and its last success
+/// from two grouped queries — the same three queries for 5 partners or 500.
+/// </summary>
 public sealed record PartnerHealth(
     string AccountId, string Name, NotifyMethod NotifyMethod, string ContactPath, bool IsActive, DateTime CreatedAtUtc,
     DateTime? LastSuccessUtc, int ConsecutiveFailures, int Waiting, int Errored, string? StatementEmail = null,
@@ -34,21 +38,11 @@ public sealed record PartnerHealth(
                                  group a by p.PartnerAccountId into g
                                  select new { PartnerAccountId = g.Key, At = g.Max(a => a.StartedAtUtc) })
             .ToDictionaryAsync(x => x.PartnerAccountId, x => (DateTime?)x.At, cancellationToken);
-        var consecutiveFailures = new Dictionary<string, int>();
-        foreach (var id in ids)
-        {
-            var since = lastSuccess.GetValueOrDefault(id) ?? DateTime.MinValue;
-            consecutiveFailures[id] = await (from a in db.DeliveryAttempts
-                                             join p in db.Payments on a.PaymentId equals p.Id
-                                             where p.PartnerAccountId == id && a.Outcome != DeliveryOutcome.Delivered && a.StartedAtUtc > since
-                                             select a.Id).CountAsync(cancellationToken);
-        }
-
         return list.Select(p =>
         {
             var last = lastSuccess.GetValueOrDefault(p.AccountId);
             return new PartnerHealth(p.AccountId, p.Name, p.NotifyMethod, p.ContactPath, p.IsActive, p.CreatedAtUtc, last,
-                consecutiveFailures[p.AccountId],
+                p.ConsecutiveFailures,
                 counts.Where(c => c.PartnerAccountId == p.AccountId && !c.Errored).Sum(c => c.Count),
                 counts.Where(c => c.PartnerAccountId == p.AccountId && c.Errored).Sum(c => c.Count), p.StatementEmail,
                 p.PausedAtUtc, p.PauseReason);
