@@ -20,7 +20,6 @@ public abstract class PortalDbContext(DbContextOptions options) : IdentityDbCont
 {
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
-    public DbSet<PaymentKey> PaymentKeys => Set<PaymentKey>();
     public DbSet<Partner> Partners => Set<Partner>();
     public DbSet<Payer> Payers => Set<Payer>();
     public DbSet<Bank> Banks => Set<Bank>();

@@ -5,14 +5,11 @@ namespace MoMo.Portal.Days;
 
 /// <summary>A payment whose bucket the totals have not counted as it is now, as the fold (and the exact reader) sees it.</summary>
 internal sealed record BucketChange(long Id, string BankCode, string PartnerAccountId, string Currency, long AmountMinor,
-    DateTime ReceivedAtUtc, PaymentStatus Status, int BucketVersion, int FoldedVersion, TotalsBucket? FoldedBucket, string PayerId)
+    DateTime ReceivedAtUtc, PaymentStatus Status, int BucketVersion, int FoldedVersion, TotalsBucket? FoldedBucket)
 {
     public static readonly Expression<Func<Payment, BucketChange>> Projection = p => new BucketChange(
         p.Id, p.BankCode, p.PartnerAccountId, p.Currency, p.AmountMinor, p.ReceivedAtUtc, p.Status, p.BucketVersion,
-        p.FoldedVersion, p.FoldedBucket, p.PayerId);
-
-    /// <summary>The payment's <see cref="PaymentKey"/> as it is now.</summary>
-    public PaymentKey Key => new() { PaymentId = Id, PayerId = PayerId, Currency = Currency, AmountMinor = AmountMinor };
+        p.FoldedVersion, p.FoldedBucket);
 
     /// <summary>Not in the totals at all yet (a new payment past the watermark), whatever its columns say.</summary>
     public bool Uncounted { get; init; }

@@ -124,15 +124,13 @@ public sealed partial class TotalsFolder(
             .GroupBy(c => (Bucket: TotalsBuckets.Of(c.Status), c.BucketVersion))
             .Select(g => new CountedAs(g.Key.Bucket, g.Key.BucketVersion, [.. g.Select(c => c.Id)])).ToList();
         return new FoldPlan(totalsLock.FoldSequence, fresh.Count > 0 ? fresh[^1].Id : null, totals, adjustments, toRecord,
-            [.. all.Select(c => c.Key)], More: fresh.Count == freshLimit || changed.Count == ChangedPerTurn);
+            More: fresh.Count == freshLimit || changed.Count == ChangedPerTurn);
     }
 
     private static async Task ApplyAsync(PortalDbContext db, FoldPlan plan, CancellationToken cancellationToken)
     {
         await TotalsUpsert.AddAsync(db, "DayTotals", plan.Totals, withOrigin: false, cancellationToken);
         await TotalsUpsert.AddAsync(db, "DayAdjustments", plan.Adjustments, withOrigin: true, cancellationToken);
-        // The payer and amount keys of the same payments, as they are now: current from this commit on.
-        await PaymentKey.WriteAsync(db, plan.Keys, cancellationToken);
         if (plan.Watermark is { } watermark)
         {
             await db.TotalsLocks.Where(l => l.Id == TotalsLock.TheOne)
@@ -181,14 +179,10 @@ public sealed partial class TotalsFolder(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Folded the running totals in {Turns} writer turn(s)")]
     private partial void LogFolded(int turns);
 
-    /// <summary>
-    /// What one fold writes: the deltas, the new watermark, what each changed payment was counted as, and the keys of all
-    /// the payments it read.
-    /// </summary>
-    private sealed record FoldPlan(long Sequence, long? Watermark, TotalsDeltas Totals, TotalsDeltas Adjustments, List<CountedAs> ToRecord,
-        List<PaymentKey> Keys, bool More)
+    /// <summary>What one fold writes: the deltas, the new watermark, and what each changed payment was counted as.</summary>
+    private sealed record FoldPlan(long Sequence, long? Watermark, TotalsDeltas Totals, TotalsDeltas Adjustments, List<CountedAs> ToRecord, bool More)
     {
-        public bool IsEmpty => Watermark is null && Totals.Count == 0 && Adjustments.Count == 0 && ToRecord.Count == 0 && Keys.Count == 0;
+        public bool IsEmpty => Watermark is null && Totals.Count == 0 && Adjustments.Count == 0 && ToRecord.Count == 0;
     }
 
     private sealed record CountedAs(TotalsBucket Bucket, int Version, List<long> Ids);

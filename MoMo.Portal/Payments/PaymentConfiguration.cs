@@ -53,22 +53,9 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         payment.HasIndex(p => p.Id).HasFilter("\"FoldedVersion\" <> \"BucketVersion\"").HasDatabaseName("IX_Payments_Unfolded");
         payment.HasIndex(p => p.ReceivedAtUtc);
         payment.HasIndex(p => new { p.BankCode, p.ReceivedAtUtc });
+        payment.HasIndex(p => new { p.Currency, p.AmountMinor });
         payment.HasIndex(p => new { p.Currency, p.ReceivedAtUtc });
-        // No payer and no amount index here: their keys are scattered, so each cost the ingestion writer a page per
-        // payment. PaymentKey keeps them, written in bulk by the fold.
-    }
-}
-
-internal sealed class PaymentKeyConfiguration : IEntityTypeConfiguration<PaymentKey>
-{
-    public void Configure(EntityTypeBuilder<PaymentKey> key)
-    {
-        key.HasKey(k => k.PaymentId);
-        key.Property(k => k.PaymentId).ValueGeneratedNever();
-        key.Property(k => k.PayerId).HasMaxLength(Payer.MaxIdLength);
-        key.Property(k => k.Currency).HasMaxLength(3).IsFixedLength();
-        key.HasIndex(k => new { k.PayerId, k.PaymentId });
-        key.HasIndex(k => new { k.Currency, k.AmountMinor });
+        payment.HasIndex(p => new { p.PayerId, p.ReceivedAtUtc });
     }
 }
 

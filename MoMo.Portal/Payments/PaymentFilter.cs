@@ -30,11 +30,8 @@ public sealed record PaymentFilter
     /// <summary>On its way to an enabled partner: received, being delivered or retrying (the dashboard's "Waiting").</summary>
     public const string WaitingStatus = "Waiting";
 
-    /// <summary>
-    /// The payments that match; <paramref name="partners"/> tells which partners are disabled (for "Held"), and
-    /// <paramref name="keys"/> finds a payer's payments.
-    /// </summary>
-    public IQueryable<Payment> Apply(IQueryable<Payment> payments, IQueryable<Partners.Partner> partners, PaymentKeys keys)
+    /// <summary>The payments that match; <paramref name="partners"/> tells which partners are disabled (for "Held").</summary>
+    public IQueryable<Payment> Apply(IQueryable<Payment> payments, IQueryable<Partners.Partner> partners)
     {
         // "Partner in the (few) disabled ones" lets the database walk the partner index for each of them; a correlated
         // EXISTS per payment was six times slower over a million payments (docs/BENCHMARKS.md).
@@ -62,7 +59,7 @@ public sealed record PaymentFilter
 
         if (!string.IsNullOrWhiteSpace(Payer))
         {
-            payments = keys.OfPayer(payments, Payer);
+            payments = payments.Where(p => p.PayerId == Payer);
         }
 
         if (!string.IsNullOrWhiteSpace(Bank))
@@ -90,10 +87,9 @@ public sealed record PaymentFilter
         if (!string.IsNullOrWhiteSpace(Search))
         {
             var term = Search.Trim();
-            var byPayer = keys.OfPayer(payments, term).Select(p => p.Id);
             payments = long.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                ? payments.Where(p => p.Id == id || p.BankReference == term || byPayer.Contains(p.Id))
-                : payments.Where(p => p.BankReference == term || byPayer.Contains(p.Id));
+                ? payments.Where(p => p.Id == id || p.BankReference == term || p.PayerId == term)
+                : payments.Where(p => p.BankReference == term || p.PayerId == term);
         }
 
         return payments;

@@ -38,7 +38,7 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
     public async Task<int> CountErroredAsync(PaymentFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Errored(db, filter, await PaymentKeys.ReadAsync(db, cancellationToken)).CountAsync(cancellationToken);
+        return await Errored(db, filter).CountAsync(cancellationToken);
     }
 
     /// <summary>Retries every errored payment that matches <paramref name="filter"/>.</summary>
@@ -48,7 +48,7 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var payments = await Errored(db, filter, await PaymentKeys.ReadAsync(db, cancellationToken)).OrderBy(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
+            var payments = await Errored(db, filter).OrderBy(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
             if (payments.Count == 0)
             {
                 return new RetryOutcome(retried, 0, 0);
@@ -112,8 +112,8 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
     private static IQueryable<Payment> ErroredSince(PortalDbContext db, string partnerAccountId, DateTime sinceUtc) =>
         db.Payments.Where(p => p.Status == PaymentStatus.Errored && p.PartnerAccountId == partnerAccountId && p.ReceivedAtUtc >= sinceUtc);
 
-    private static IQueryable<Payment> Errored(PortalDbContext db, PaymentFilter filter, PaymentKeys keys) =>
-        filter.Apply(db.Payments, db.Partners, keys).Where(p => p.Status == PaymentStatus.Errored);
+    private static IQueryable<Payment> Errored(PortalDbContext db, PaymentFilter filter) =>
+        filter.Apply(db.Payments, db.Partners).Where(p => p.Status == PaymentStatus.Errored);
 
     private int Retry(PortalDbContext db, List<Payment> payments, string actor)
     {

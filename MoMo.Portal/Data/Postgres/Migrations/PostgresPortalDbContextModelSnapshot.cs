@@ -907,41 +907,17 @@ namespace MoMo.Portal.Data.Postgres.Migrations
 
                     b.HasIndex("BankCode", "ReceivedAtUtc");
 
+                    b.HasIndex("Currency", "AmountMinor");
+
                     b.HasIndex("Currency", "ReceivedAtUtc");
+
+                    b.HasIndex("PayerId", "ReceivedAtUtc");
 
                     b.HasIndex("Status", "NextAttemptAtUtc");
 
                     b.HasIndex("PartnerAccountId", "Status", "NextAttemptAtUtc");
 
                     b.ToTable("Payments");
-                });
-
-            modelBuilder.Entity("MoMo.Portal.Payments.PaymentKey", b =>
-                {
-                    b.Property<long>("PaymentId")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("AmountMinor")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character(3)")
-                        .IsFixedLength();
-
-                    b.Property<string>("PayerId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("PaymentId");
-
-                    b.HasIndex("Currency", "AmountMinor");
-
-                    b.HasIndex("PayerId", "PaymentId");
-
-                    b.ToTable("PaymentKeys");
                 });
 
             modelBuilder.Entity("MoMo.Portal.Reconciliation.BankStatement", b =>
