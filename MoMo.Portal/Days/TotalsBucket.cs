@@ -20,11 +20,12 @@ public static class TotalsBuckets
 {
     public static TotalsBucket Of(PaymentStatus status) => status switch
     {
+        _ when PaymentRules.IsOnItsWay(status) => TotalsBucket.Waiting,
         PaymentStatus.Delivered => TotalsBucket.Delivered,
         PaymentStatus.Errored => TotalsBucket.Errored,
         PaymentStatus.Suspense => TotalsBucket.Suspense,
         PaymentStatus.Returned => TotalsBucket.Returned,
-        _ => TotalsBucket.Waiting,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A status without a bucket."),
     };
 
     /// <summary>

@@ -89,7 +89,7 @@ public sealed partial class RoutingBacklog
         // The unfinished payments are few and the router's index leads with their status; errored and suspense are counted
         // by status alone, without looking up their partners.
         var waiting = await db.Payments
-            .Where(p => p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled || p.Status == PaymentStatus.Delivering)
+            .Where(PaymentRules.OnItsWay)
             .Select(p => new
             {
                 Due = p.Status == PaymentStatus.Delivering || p.NextAttemptAtUtc <= now,

@@ -9,7 +9,10 @@ namespace MoMo.Portal.Payments;
 /// </summary>
 public sealed record PaymentFilter
 {
-    /// <summary>A status, <see cref="HeldStatus"/> for due payments whose partner is disabled, or <see cref="WaitingStatus"/>.</summary>
+    /// <summary>
+    /// A status, <see cref="HeldStatus"/> or <see cref="WaitingStatus"/>: the payments on their way split by whether their
+    /// partner holds them (<see cref="PaymentRules.IsHeld(PaymentStatus, bool)"/>).
+    /// </summary>
     public string? Status { get; init; }
     public string? Partner { get; init; }
     public string? Payer { get; init; }
@@ -38,14 +41,11 @@ public sealed record PaymentFilter
         var disabled = partners.Where(Partners.Partner.HoldsPayments).Select(partner => partner.AccountId);
         if (Status == HeldStatus)
         {
-            payments = payments.Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
-                                           && disabled.Contains(p.PartnerAccountId));
+            payments = payments.Where(PaymentRules.OnItsWay).Where(p => disabled.Contains(p.PartnerAccountId));
         }
         else if (Status == WaitingStatus)
         {
-            payments = payments.Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.Delivering
-                                            || p.Status == PaymentStatus.RetryScheduled)
-                                           && !disabled.Contains(p.PartnerAccountId));
+            payments = payments.Where(PaymentRules.OnItsWay).Where(p => !disabled.Contains(p.PartnerAccountId));
         }
         else if (Enum.TryParse<PaymentStatus>(Status, out var status))
         {

@@ -8,9 +8,12 @@ namespace MoMo.Portal.Payments;
 /// <summary>One line of the payments list; <see cref="PartnerName"/> is null when the partner does not exist (suspense).</summary>
 public sealed record PaymentRow(
     long Id, DateTime ReceivedAtUtc, DateTime BankDateUtc, string BankCode, string? BankReference, string PayerId,
-    string PartnerAccountId, string? PartnerName, long AmountMinor, string Currency, PaymentStatus Status, bool Held,
+    string PartnerAccountId, string? PartnerName, long AmountMinor, string Currency, PaymentStatus Status, bool PartnerHoldsPayments,
     int AttemptCount, string? LastError)
 {
+    /// <summary>Shown as "Held" (<see cref="PaymentRules.IsHeld(PaymentStatus, bool)"/>).</summary>
+    public bool Held => PaymentRules.IsHeld(Status, PartnerHoldsPayments);
+
     public string Amount => Money.Format(AmountMinor, Currency);
 
     /// <summary>
@@ -21,8 +24,7 @@ public sealed record PaymentRow(
         p.Id, p.ReceivedAtUtc, p.BankDateUtc, p.BankCode, p.BankReference, p.PayerId, p.PartnerAccountId,
         partners.Where(partner => partner.AccountId == p.PartnerAccountId).Select(partner => partner.Name).FirstOrDefault(),
         p.AmountMinor, p.Currency, p.Status,
-        (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
-            && partners.Any(partner => partner.AccountId == p.PartnerAccountId && (!partner.IsActive || partner.PausedAtUtc != null)),
+        partners.Any(partner => partner.AccountId == p.PartnerAccountId && (!partner.IsActive || partner.PausedAtUtc != null)),
         p.AttemptCount, p.LastError);
 
     /// <summary>Sorts by a grid column; every sortable column has an index.</summary>

@@ -43,7 +43,7 @@ public sealed partial class PaymentRouter(
         List<string> partners;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            partners = await ForActivePartners(db, db.Payments.Where(IsDue(Now)), Now)
+            partners = await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(Now)), Now)
                 .Select(p => p.PartnerAccountId).Distinct().ToListAsync(cancellationToken);
         }
 
@@ -63,8 +63,7 @@ public sealed partial class PaymentRouter(
         var busy = lanes.Busy();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var nextAttempt = await ForActivePartners(db, db.Payments, Now)
-            .Where(p => (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled)
-                        && !busy.Contains(p.PartnerAccountId))
+            .Where(PaymentRules.AwaitingAttempt).Where(p => !busy.Contains(p.PartnerAccountId))
             .MinAsync(p => p.NextAttemptAtUtc, cancellationToken);
         var claimExpiry = await ForActivePartners(db, db.Payments, Now)
             .Where(p => p.Status == PaymentStatus.Delivering && !busy.Contains(p.PartnerAccountId))
@@ -72,14 +71,6 @@ public sealed partial class PaymentRouter(
         var next = new[] { nextAttempt, claimExpiry }.Where(t => t.HasValue).Min();
         return next is { } at ? (at > Now ? at - Now : TimeSpan.Zero) : TimeSpan.MaxValue;
     }
-
-    /// <summary>
-    /// Due: waiting for a first or next attempt whose time has come, or claimed by a pass whose claim ran out
-    /// (its process died mid-delivery).
-    /// </summary>
-    private static Expression<Func<Payment, bool>> IsDue(DateTime now) => p =>
-        ((p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled) && p.NextAttemptAtUtc <= now)
-        || (p.Status == PaymentStatus.Delivering && p.ClaimExpiresAtUtc <= now);
 
     /// <summary>
     /// Only payments whose partner takes deliveries: enabled and not paused, or paused with its probe due. A disabled or
@@ -191,7 +182,7 @@ public sealed partial class PaymentRouter(
         await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var candidates = postgres
             ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
-            : await ForActivePartners(db, db.Payments.Where(IsDue(now)), now)
+            : await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(now)), now)
                 .Where(p => p.PartnerAccountId == partnerAccountId)
                 .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
                 .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
@@ -201,7 +192,7 @@ public sealed partial class PaymentRouter(
         }
 
         // Compare-and-set: a row changes hands only if it is still due, so two passes can never both own it.
-        await db.Payments.Where(p => candidates.Contains(p.Id)).Where(IsDue(now))
+        await db.Payments.Where(p => candidates.Contains(p.Id)).Where(PaymentRules.DueAt(now))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(p => p.Status, PaymentStatus.Delivering)
                 .SetProperty(p => p.ClaimToken, token)
@@ -223,7 +214,7 @@ public sealed partial class PaymentRouter(
         // On PostgreSQL, rows another instance is claiming right now are not "due" for us: counting them would spin.
         return db.Database.IsNpgsql()
             ? (await PostgresClaims.PickDueAsync(db, partnerAccountId, Now, 1, cancellationToken)).Count > 0
-            : await ForActivePartners(db, db.Payments.Where(IsDue(Now)), Now)
+            : await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(Now)), Now)
                 .AnyAsync(p => p.PartnerAccountId == partnerAccountId, cancellationToken);
     }
 

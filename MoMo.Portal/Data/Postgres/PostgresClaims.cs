@@ -11,7 +11,7 @@ namespace MoMo.Portal.Data.Postgres;
 internal static class PostgresClaims
 {
     /// <summary>
-    /// Up to <paramref name="batchSize"/> due payments of the partner that no one else is claiming. Inside a transaction
+    /// Up to <paramref name="batchSize"/> due payments (<see cref="PaymentRules.DueAt"/>, written out in SQL for the lock clause) of the partner that no one else is claiming. Inside a transaction
     /// they stay locked until it ends; alone, the answer only says whether such payments exist.
     /// </summary>
     public static Task<List<long>> PickDueAsync(

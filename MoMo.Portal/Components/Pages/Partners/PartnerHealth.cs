@@ -26,12 +26,13 @@ public sealed record PartnerHealth(
 
         var list = await partners.OrderBy(p => p.AccountId).Take(500).ToListAsync(cancellationToken);
         var ids = list.Select(p => p.AccountId).ToList();
-        var counts = await db.Payments.Where(p => ids.Contains(p.PartnerAccountId)
-                                                  && (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled
-                                                      || p.Status == PaymentStatus.Delivering || p.Status == PaymentStatus.Errored))
-            .GroupBy(p => new { p.PartnerAccountId, Errored = p.Status == PaymentStatus.Errored })
-            .Select(g => new { g.Key.PartnerAccountId, g.Key.Errored, Count = g.Count() })
-            .ToListAsync(cancellationToken);
+        // Counted by status in the database; which statuses are "waiting" is the rule's to say.
+        var counts = (await db.Payments.Where(p => ids.Contains(p.PartnerAccountId) && p.Status != PaymentStatus.Delivered)
+            .GroupBy(p => new { p.PartnerAccountId, p.Status })
+            .Select(g => new { g.Key.PartnerAccountId, g.Key.Status, Count = g.Count() })
+            .ToListAsync(cancellationToken))
+            .Select(c => new { c.PartnerAccountId, Waiting = PaymentRules.IsOnItsWay(c.Status), Errored = c.Status == PaymentStatus.Errored, c.Count })
+            .ToList();
         var lastSuccess = await (from a in db.DeliveryAttempts
                                  join p in db.Payments on a.PaymentId equals p.Id
                                  where ids.Contains(p.PartnerAccountId) && a.Outcome == DeliveryOutcome.Delivered
@@ -43,7 +44,7 @@ public sealed record PartnerHealth(
             var last = lastSuccess.GetValueOrDefault(p.AccountId);
             return new PartnerHealth(p.AccountId, p.Name, p.NotifyMethod, p.ContactPath, p.IsActive, p.CreatedAtUtc, last,
                 p.ConsecutiveFailures,
-                counts.Where(c => c.PartnerAccountId == p.AccountId && !c.Errored).Sum(c => c.Count),
+                counts.Where(c => c.PartnerAccountId == p.AccountId && c.Waiting).Sum(c => c.Count),
                 counts.Where(c => c.PartnerAccountId == p.AccountId && c.Errored).Sum(c => c.Count), p.StatementEmail,
                 p.PausedAtUtc, p.PauseReason);
         }).ToList();
