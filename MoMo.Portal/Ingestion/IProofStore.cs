@@ -3,8 +3,12 @@ using MoMo.Portal.Data;
 namespace MoMo.Portal.Ingestion;
 
 /// <summary>
-/// Keeps the raw request behind every payment and every rejection. The default keeps it in the database inside the
-/// payment's own transaction; an object store (S3-compatible, Azure Blob) can take its place for large volumes.
+/// Keeps the raw request behind every payment and every rejection, in the database inside the payment's own transaction
+/// (<see cref="DatabaseProofStore"/>). The group-commit writer (<see cref="PaymentWriter"/>) inserts the proofs of a
+/// batch as rows itself, with their payments, so a bank's 201 means both are committed; the other paths — rejections,
+/// a payment written alone, a payment made from a statement entry — save through this interface. An object store
+/// (S3-compatible, Azure Blob) in its place would also have to take part in the writer's batch: upload before the
+/// batch commits. Not built while the database keeps up.
 /// </summary>
 public interface IProofStore
 {

@@ -122,11 +122,14 @@ public sealed partial class IngestionService(
                 case WriteOutcome.Failed failed:
                     LogStorageFailed(failed.Exception, submission.BankCode);
                     return new IngestionResult.Unavailable(IngestionRejection.StorageUnavailable());
-                default:
+                case WriteOutcome.WriteIndividually:
                     await using (var db = await dbFactory.CreateDbContextAsync())
                     {
                         return await StoreIndividuallyAsync(db, submission, instruction, fingerprint, now, held);
                     }
+
+                default:
+                    throw new InvalidOperationException("Unknown write outcome.");
             }
         }
         catch (Exception exception) when (DatabaseErrors.IsStorageFailure(exception))

@@ -31,27 +31,21 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         Channel.CreateBounded<WriterItem>(new BoundedChannelOptions(4 * MaxBatch));
 
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
-    private readonly IProofStore _proofStore;
     private readonly ILogger<PaymentWriter> _logger;
     private readonly Metrics.PortalMetrics _metrics;
     private readonly DatabaseProvider _provider;
-    private readonly bool _fastPath;
     private readonly Task[] _loops;
 
     // SQLite's one writer keeps its connection and prepared statements between batches (see SqliteSession).
     private SqliteSession? _sqlite;
 
-    public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, IProofStore proofStore,
-        PortalDatabase database, Metrics.PortalMetrics metrics, ILogger<PaymentWriter> logger)
+    public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, PortalDatabase database, Metrics.PortalMetrics metrics,
+        ILogger<PaymentWriter> logger)
     {
         _dbFactory = dbFactory;
         _metrics = metrics;
-        _proofStore = proofStore;
         _logger = logger;
         _provider = database.Provider;
-        // With the proofs in the database, the insert itself finds stored transaction ids (ON CONFLICT); with another
-        // proof store, EF Core looks them up first.
-        _fastPath = proofStore is DatabaseProofStore;
         var writers = _provider == DatabaseProvider.Sqlite ? 1 : ConcurrentWriters;
         _loops = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync))];
     }
@@ -63,14 +57,12 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     public async Task<WriteOutcome> WriteAsync(BankSubmission submission, PaymentInstruction instruction, string fingerprint,
         DateTime receivedAtUtc, SuspenseReason? held = null)
     {
-        // On the fast paths the rows are built here, on the bank's request thread, so that the writers — one, on
-        // SQLite — only write.
-        var proof = _fastPath ? DatabaseProofStore.Create(submission.Request) : null;
+        // The rows are built here, on the bank's request thread, so that the writers — one, on SQLite — only write. The
+        // proof is a row of the batch (DatabaseProofStore's), committed with its payment: see IProofStore.
+        var proof = DatabaseProofStore.Create(submission.Request);
         var pending = new PendingPayment(submission, instruction, fingerprint, receivedAtUtc, held)
         {
-            Rows = proof is null
-                ? default
-                : (proof, instruction.ToPayment(submission.BankCode, fingerprint, proof.Key, receivedAtUtc, held is not null)),
+            Rows = (proof, instruction.ToPayment(submission.BankCode, fingerprint, proof.Key, receivedAtUtc, held is not null)),
         };
 
         await _queue.Writer.WriteAsync(pending);
@@ -85,7 +77,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     /// </summary>
     public async Task RunAsWriterAsync(Func<PortalDbContext, Task> work, CancellationToken cancellationToken)
     {
-        if (_provider != DatabaseProvider.Sqlite || !_fastPath)
+        if (_provider != DatabaseProvider.Sqlite)
         {
             await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
             await work(db);
@@ -135,7 +127,8 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     {
         try
         {
-            var stored = _fastPath ? [] : await StoredAlreadyAsync(batch);
+            // A transaction id stored before is found by the insert itself (ON CONFLICT DO NOTHING); one that comes twice in
+            // this batch is written once and the second answered with the first.
             var added = new Dictionary<(string Bank, string Reference), int>();
             var repeatsInBatch = new List<(int Index, int Of)>();
             var outcomes = new WriteOutcome[batch.Count];
@@ -146,13 +139,6 @@ public sealed partial class PaymentWriter : IAsyncDisposable
                 if (instruction.BankReference is { } reference)
                 {
                     var key = (submission.BankCode, reference);
-                    // A repeat of a payment stored earlier, or of one earlier in this very batch: answered with it.
-                    if (stored.TryGetValue(key, out var earlier))
-                    {
-                        outcomes[i] = new WriteOutcome.Repeat(earlier);
-                        continue;
-                    }
-
                     if (added.TryGetValue(key, out var first))
                     {
                         repeatsInBatch.Add((i, first));
@@ -166,13 +152,9 @@ public sealed partial class PaymentWriter : IAsyncDisposable
             }
 
             var started = Stopwatch.GetTimestamp();
-            var insert = (_fastPath, _provider) switch
-            {
-                (false, _) => InsertWithEfCoreAsync(batch, fresh, outcomes),
-                (true, DatabaseProvider.Sqlite) => InsertWithSqliteAsync(batch, fresh, outcomes),
-                (true, _) => InsertWithPostgresAsync(batch, fresh, outcomes),
-            };
-            await insert;
+            await (_provider == DatabaseProvider.Sqlite
+                ? InsertWithSqliteAsync(batch, fresh, outcomes)
+                : InsertWithPostgresAsync(batch, fresh, outcomes));
             _metrics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
 
             foreach (var (index, of) in repeatsInBatch)
@@ -242,7 +224,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>The fast path for the embedded default: prepared statements, one transaction, one commit.</summary>
+    /// <summary>The embedded default: prepared statements, one transaction, one commit.</summary>
     private async Task InsertWithSqliteAsync(List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
     {
         _sqlite ??= await SqliteSession.OpenAsync(_dbFactory);
@@ -269,7 +251,7 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>The fast path for the scale-out profile: every insert of the batch in one round trip, one commit.</summary>
+    /// <summary>The scale-out profile: every insert of the batch in one round trip, one commit.</summary>
     private async Task InsertWithPostgresAsync(List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
     {
         await using var db = await _dbFactory.CreateDbContextAsync();
@@ -287,47 +269,10 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         await transaction.CommitAsync();
     }
 
-    /// <summary>Any proof store: EF Core, with the proof store taking part in the unit of work.</summary>
-    private async Task InsertWithEfCoreAsync(List<PendingPayment> batch, List<int> fresh, WriteOutcome[] outcomes)
-    {
-        await using var db = await _dbFactory.CreateDbContextAsync();
-        foreach (var i in fresh)
-        {
-            var proofKey = await _proofStore.SaveAsync(batch[i].Submission.Request, db, CancellationToken.None);
-            var payment = batch[i].Instruction.ToPayment(batch[i].Submission.BankCode, batch[i].Fingerprint, proofKey,
-                batch[i].ReceivedAtUtc, batch[i].Held is not null);
-            db.Payments.Add(payment);
-            if (batch[i].Held is { } reason)
-            {
-                db.SuspenseCases.Add(SuspenseCase.Hold(payment, reason, batch[i].ReceivedAtUtc));
-            }
-
-            outcomes[i] = new WriteOutcome.Created(payment);
-        }
-
-        await db.SaveChangesAsync(CancellationToken.None);
-    }
-
     /// <summary>The stored payment whose transaction id the insert found taken.</summary>
     private static async Task<Payment> FindStoredAsync(PortalDbContext db, Payment payment) =>
         await PaymentLookup.ByBankReferenceAsync(db, payment.BankCode, payment.BankReference!)
         ?? throw new InvalidOperationException("An insert found a transaction id taken, but no payment has it.");
-
-    private async Task<Dictionary<(string, string), Payment>> StoredAlreadyAsync(List<PendingPayment> batch)
-    {
-        var references = batch.Select(p => p.Instruction.BankReference).OfType<string>().Distinct().ToList();
-        if (references.Count == 0)
-        {
-            return [];
-        }
-
-        var banks = batch.Select(p => p.Submission.BankCode).Distinct().ToList();
-        await using var db = await _dbFactory.CreateDbContextAsync();
-        var existing = await db.Payments.AsNoTracking()
-            .Where(p => banks.Contains(p.BankCode) && references.Contains(p.BankReference!))
-            .ToListAsync();
-        return existing.ToDictionary(p => (p.BankCode, p.BankReference!));
-    }
 
     public async ValueTask DisposeAsync()
     {

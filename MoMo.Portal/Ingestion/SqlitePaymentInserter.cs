@@ -1,10 +1,9 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using MoMo.Portal.Ingestion;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Suspense;
 
-namespace MoMo.Portal.Data.Sqlite;
+namespace MoMo.Portal.Ingestion;
 
 /// <summary>
 /// Inserts payments and their proofs with prepared SQLite statements, inside the caller's transaction.

@@ -1,9 +1,8 @@
-using MoMo.Portal.Ingestion;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Suspense;
 using Npgsql;
 
-namespace MoMo.Portal.Data.Postgres;
+namespace MoMo.Portal.Ingestion;
 
 /// <summary>
 /// Inserts a batch of payments and their proofs in one round trip (an <see cref="NpgsqlBatch"/>), inside the caller's
