@@ -24,6 +24,8 @@ public sealed class ReconciliationJourneyTests
         await BrowserSession.GoToAsync(ops, "/reconciliation");
         await ops.Locator(".mud-select").First.ClickAsync();
         await ops.Locator(".mud-popover-open .mud-list-item", new() { HasText = PortalFactory.BankCode }).ClickAsync();
+        // The choice reaches the server before the file does: the upload goes to the bank the page holds.
+        await Assertions.Expect(ops.Locator(".mud-select input").First).ToHaveValueAsync(PortalFactory.BankCode);
         await ops.Locator("[data-testid=import-file]").SetInputFilesAsync(CamtReaderTests.Sample("camt.054.001.04.xml"));
         await Assertions.Expect(ops.GetByText("Imported camt.054.001.04.xml: 2 entries, 1 matched, 1 break(s).")).ToBeVisibleAsync();
         var breakRow = ops.Locator("[data-testid=breaks] tr", new() { HasText = "T-N2" });

@@ -47,11 +47,13 @@ public sealed partial class EndpointHealth(
         }
 
         var spanStart = now - routing.PauseAfterPeriod;
+        var anySpan = routing.PauseAfterPeriod == TimeSpan.Zero;
         var reason = Truncate($"{routing.PauseAfterFailures} or more failed attempts in a row since the first failure; last: {error}");
-        // Compare-and-set: of several instances seeing the threshold, one pauses.
+        // Compare-and-set: of several instances seeing the threshold, one pauses. Without a period the streak alone
+        // decides: concurrent attempts take their clocks in any order, so "failing since" may lie after this one's now.
         var paused = await db.Partners
             .Where(p => p.AccountId == partner.AccountId && p.PausedAtUtc == null
-                        && p.ConsecutiveFailures >= routing.PauseAfterFailures && p.FailingSinceUtc <= spanStart)
+                        && p.ConsecutiveFailures >= routing.PauseAfterFailures && (anySpan || p.FailingSinceUtc <= spanStart))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(p => p.PausedAtUtc, now)
                 .SetProperty(p => p.PauseReason, reason)
