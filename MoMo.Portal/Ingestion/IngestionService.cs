@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using MoMo.Portal.Banks;
 using MoMo.Portal.Data;
 using MoMo.Portal.Payments;
 using MoMo.Portal.Routing;
@@ -100,18 +99,13 @@ public sealed partial class IngestionService(
         try
         {
             // A repeated transaction id is recognised by the writer, against the database and within its batch.
-            var (payerKnown, partnerKnown) = await references.ReferencesAsync(instruction.PayerId, instruction.PartnerAccountId, CancellationToken.None);
-            SuspenseReason? held = null;
-            if (!payerKnown || !partnerKnown)
+            var verdict = await references.JudgeAsync(submission.BankCode, instruction.PayerId, instruction.PartnerAccountId, CancellationToken.None);
+            if (verdict.Refused)
             {
-                var bank = await references.BankAsync(submission.BankCode, CancellationToken.None);
-                if (bank?.UnknownReference != UnknownReferencePolicy.Hold)
-                {
-                    return await RejectAsync(submission, IngestionRejection.UnknownReferences(instruction, payerKnown, partnerKnown));
-                }
-
-                held = SuspenseCase.ReasonFor(payerKnown, partnerKnown);
+                return await RejectAsync(submission, IngestionRejection.UnknownReferences(instruction, verdict.PayerKnown, verdict.PartnerKnown));
             }
+
+            var held = verdict.Held;
 
             switch (await writer.WriteAsync(submission, instruction, fingerprint, now, held))
             {

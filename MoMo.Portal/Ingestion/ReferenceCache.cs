@@ -32,6 +32,24 @@ public sealed class ReferenceCache(IMemoryCache cache, IDbContextFactory<PortalD
 
     public void ForgetBank(string bankCode) => cache.Remove(("bank", bankCode));
 
+    /// <summary>
+    /// What the bank's unknown-reference policy makes of a payment naming this payer and partner: accepted when both
+    /// exist; otherwise held in suspense (with the reason) or refused, as the bank says. A bank request and a payment
+    /// made from a statement entry are judged alike.
+    /// </summary>
+    public async Task<ReferenceVerdict> JudgeAsync(string bankCode, string payerId, string partnerAccountId, CancellationToken cancellationToken)
+    {
+        var (payerKnown, partnerKnown) = await ReferencesAsync(payerId, partnerAccountId, cancellationToken);
+        if (payerKnown && partnerKnown)
+        {
+            return new ReferenceVerdict(true, true, null);
+        }
+
+        return (await BankAsync(bankCode, cancellationToken))?.UnknownReference == UnknownReferencePolicy.Hold
+            ? new ReferenceVerdict(payerKnown, partnerKnown, Suspense.SuspenseCase.ReasonFor(payerKnown, partnerKnown))
+            : new ReferenceVerdict(payerKnown, partnerKnown, null);
+    }
+
     /// <summary>Which of the payer and the partner exist; only a "yes" is remembered, so a new one is seen at once.</summary>
     public async Task<(bool PayerKnown, bool PartnerKnown)> ReferencesAsync(string payerId, string partnerAccountId, CancellationToken cancellationToken)
     {
@@ -57,6 +75,13 @@ public sealed class ReferenceCache(IMemoryCache cache, IDbContextFactory<PortalD
 
         return (payerKnown, partnerKnown);
     }
+}
+
+/// <summary>Whether the payer and partner exist and, when one does not, whether the bank's policy holds the payment (and why).</summary>
+public sealed record ReferenceVerdict(bool PayerKnown, bool PartnerKnown, Suspense.SuspenseReason? Held)
+{
+    /// <summary>An unknown payer or partner at a bank that refuses them.</summary>
+    public bool Refused => !(PayerKnown && PartnerKnown) && Held is null;
 }
 
 public sealed record BankCredentials(

@@ -73,35 +73,10 @@ public sealed class BreakQueue(IDbContextFactory<PortalDbContext> dbFactory, Tim
         var matched = 0;
         foreach (var bank in missing.GroupBy(m => m.BankCode))
         {
-            var entries = bank.Select(m => m.Entry).ToList();
-            var payments = await StatementImporter.PaymentsByReferenceAsync(db, bank.Key, entries, cancellationToken);
-            var taken = new HashSet<long>();
-
-            foreach (var entry in entries)
-            {
-                if (entry.References().Select(r => payments.TryGetValue(r, out var p) ? p : ((long Id, long AmountMinor, string Currency)?)null)
-                        .FirstOrDefault(p => p is not null) is not { } payment)
-                {
-                    continue;
-                }
-
-                if (payment.AmountMinor != entry.AmountMinor || payment.Currency != entry.Currency)
-                {
-                    entry.Break = StatementBreak.AmountMismatch;
-                }
-                else if (!await db.StatementEntries.AnyAsync(e => e.PaymentId == payment.Id, cancellationToken))
-                {
-                    (entry.PaymentId, entry.Break, entry.SuggestedPaymentId) = (payment.Id, null, null);
-                    taken.Add(payment.Id);
-                    matched++;
-                }
-                else
-                {
-                    entry.Break = StatementBreak.DuplicateEntry;
-                }
-            }
-
-            await StatementImporter.SuggestAsync(db, bank.Key, entries.Where(e => e.Break == StatementBreak.MissingPayment), taken, cancellationToken);
+            List<StatementEntry> entries = [.. bank.Select(m => m.Entry)];
+            var (taken, unmatched) = await StatementImporter.MatchByReferenceAsync(db, bank.Key, entries, [], cancellationToken);
+            matched += entries.Count(e => e.PaymentId is not null);
+            await StatementImporter.SuggestAsync(db, bank.Key, unmatched, taken, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using MoMo.Portal.Audit;
-using MoMo.Portal.Banks;
 using MoMo.Portal.Data;
 using MoMo.Portal.Ingestion;
 using MoMo.Portal.Payments;
@@ -59,17 +58,13 @@ public sealed class EntryPayments(
                 $"Payment {existing} already has transaction id {reference} at {found.BankCode}: confirm that match instead of creating a second payment.");
         }
 
-        var (payerKnown, partnerKnown) = await references.ReferencesAsync(instruction.PayerId, instruction.PartnerAccountId, cancellationToken);
-        SuspenseReason? held = null;
-        if (!payerKnown || !partnerKnown)
+        var verdict = await references.JudgeAsync(found.BankCode, instruction.PayerId, instruction.PartnerAccountId, cancellationToken);
+        if (verdict.Refused)
         {
-            if ((await references.BankAsync(found.BankCode, cancellationToken))?.UnknownReference != UnknownReferencePolicy.Hold)
-            {
-                return ChangeResult<Payment>.Failure(Unknown(found.BankCode, instruction, payerKnown, partnerKnown));
-            }
-
-            held = SuspenseCase.ReasonFor(payerKnown, partnerKnown);
+            return ChangeResult<Payment>.Failure(Unknown(found.BankCode, instruction, verdict.PayerKnown, verdict.PartnerKnown));
         }
+
+        var held = verdict.Held;
 
         var proof = new RawBankRequest(now, ProofMethod,
             string.Create(CultureInfo.InvariantCulture, $"/statements/{found.StatementId}/entries/{entry.EntryIndex}.{entry.DetailIndex}"),

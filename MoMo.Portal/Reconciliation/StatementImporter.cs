@@ -163,15 +163,24 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
         return missing.Count;
     }
 
-    /// <summary>
-    /// Matches booked credits by reference: a payment of the bank whose transaction id equals one of the entry's
-    /// references and whose amount and currency are equal; a reference match with another amount is a break, and so is a
-    /// credit with no payment or a payment another entry already is.
-    /// </summary>
+    /// <summary>Matches an import's booked credits by reference, then suggests a payment for those without one.</summary>
     private static async Task MatchAsync(PortalDbContext db, string bankCode, List<StatementEntry> entries, IReadOnlyCollection<long> replacing,
         CancellationToken cancellationToken)
     {
-        var credits = entries.Where(e => e.IsReconciled).ToList();
+        var (taken, unmatched) = await MatchByReferenceAsync(db, bankCode, [.. entries.Where(e => e.IsReconciled)], replacing, cancellationToken);
+        await SuggestAsync(db, bankCode, unmatched, taken, cancellationToken);
+    }
+
+    /// <summary>
+    /// Matches credits by reference, for an import and for the rematch alike: a payment of the bank whose transaction id
+    /// equals one of the entry's references and whose amount and currency are equal becomes the entry's; a reference
+    /// match with another amount is an <c>amount_mismatch</c>, a payment another entry already is (outside the statements
+    /// being <paramref name="replacing"/>) a <c>duplicate_entry</c>, and a credit without a reference match a
+    /// <c>missing_payment</c>. Returns the payments entries now are, and the credits without a reference match.
+    /// </summary>
+    internal static async Task<(HashSet<long> Taken, List<StatementEntry> Unmatched)> MatchByReferenceAsync(PortalDbContext db, string bankCode,
+        IReadOnlyList<StatementEntry> credits, IReadOnlyCollection<long> replacing, CancellationToken cancellationToken)
+    {
         var payments = await PaymentsByReferenceAsync(db, bankCode, credits, cancellationToken);
 
         // Payments an entry of an earlier statement already is (in chunks: SQLite takes at most 32,766 parameters).
@@ -203,11 +212,11 @@ public sealed class StatementImporter(IDbContextFactory<PortalDbContext> dbFacto
             }
             else
             {
-                entry.PaymentId = payment.Id;
+                (entry.PaymentId, entry.Break, entry.SuggestedPaymentId) = (payment.Id, null, null);
             }
         }
 
-        await SuggestAsync(db, bankCode, unmatched, taken, cancellationToken);
+        return (taken, unmatched);
     }
 
     /// <summary>

@@ -32,8 +32,7 @@ internal static class StatementUpload
                         detail: "Upload statements from the Reconciliation page; reload it if it has been open since before you signed in again.");
                 }
 
-                var current = await StaffActor.AsStoredAsync(http.User, scopes);
-                if (current is null || !(await authorization.AuthorizeAsync(current, Policies.CanOperate)).Succeeded || current.Identity?.Name is not { } actor)
+                if (await StaffActor.AllowedNameAsync(http.User, Policies.CanOperate, authorization, scopes) is not { } actor)
                 {
                     return Results.Problem(statusCode: 403, title: "Not allowed", detail: "Only Operators and Admins import statements.");
                 }

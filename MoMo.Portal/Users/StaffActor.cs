@@ -15,16 +15,20 @@ namespace MoMo.Portal.Users;
 public sealed class StaffActor(AuthenticationStateProvider authentication, IAuthorizationService authorization, IServiceScopeFactory scopes)
 {
     /// <summary>The signed-in user's name, once they are known to satisfy <paramref name="policy"/> as the database stands now.</summary>
-    public async Task<string> RequireAsync(string policy)
-    {
-        var current = await CurrentPrincipalAsync();
-        if (current is null || !(await authorization.AuthorizeAsync(current, policy)).Succeeded || current.Identity?.Name is not { } name)
-        {
-            throw new UnauthorizedAccessException("Your role does not allow this action.");
-        }
+    public async Task<string> RequireAsync(string policy) =>
+        await AllowedNameAsync((await authentication.GetAuthenticationStateAsync()).User, policy, authorization, scopes)
+        ?? throw new UnauthorizedAccessException("Your role does not allow this action.");
 
-        return name;
-    }
+    /// <summary>
+    /// <paramref name="principal"/>'s name when the user, as the database has them now (<see cref="AsStoredAsync"/>),
+    /// satisfies <paramref name="policy"/>; null otherwise. For a circuit (<see cref="RequireAsync"/>) and for endpoints
+    /// outside one that act for staff, such as the statement upload.
+    /// </summary>
+    public static async Task<string?> AllowedNameAsync(ClaimsPrincipal principal, string policy, IAuthorizationService authorization,
+        IServiceScopeFactory scopes) =>
+        await AsStoredAsync(principal, scopes) is { } current && (await authorization.AuthorizeAsync(current, policy)).Succeeded
+            ? current.Identity?.Name
+            : null;
 
     /// <summary>Whether the page should offer what <paramref name="policy"/> allows (the claims of the sign-in; <see cref="RequireAsync"/> decides).</summary>
     public async Task<bool> CanAsync(string policy)
@@ -37,14 +41,7 @@ public sealed class StaffActor(AuthenticationStateProvider authentication, IAuth
     /// The user as stored now, with their current roles; null when they no longer exist, are locked out, or their
     /// security stamp changed since sign-in (password reset, role change, lock).
     /// </summary>
-    private async Task<ClaimsPrincipal?> CurrentPrincipalAsync() =>
-        await AsStoredAsync((await authentication.GetAuthenticationStateAsync()).User, scopes);
-
-    /// <summary>
-    /// <paramref name="principal"/> as the database has the user now (see <see cref="CurrentPrincipalAsync"/>): for
-    /// endpoints outside a circuit that act for staff, such as the statement upload.
-    /// </summary>
-    public static async Task<ClaimsPrincipal?> AsStoredAsync(ClaimsPrincipal principal, IServiceScopeFactory scopes)
+    private static async Task<ClaimsPrincipal?> AsStoredAsync(ClaimsPrincipal principal, IServiceScopeFactory scopes)
     {
         if (principal.Identity?.IsAuthenticated != true)
         {
