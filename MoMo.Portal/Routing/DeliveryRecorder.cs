@@ -72,25 +72,56 @@ internal sealed partial class DeliveryRecorder
         }
     }
 
+    /// <summary>
+    /// Writes a batch in one transaction: deliveries the partner took through prepared statements
+    /// (<see cref="DeliveredOutcomes"/>), failures and hand-backs — few, and with the retry schedule to apply — through
+    /// the payment's own methods.
+    /// </summary>
     private async Task<RoutingSummary> WriteAsync(List<DeliveryReport> batch)
     {
         await using var db = await _dbFactory.CreateDbContextAsync();
-        var ids = batch.Select(r => r.PaymentId).ToList();
-        var payments = await db.Payments.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var now = _clock.GetUtcNow().UtcDateTime;
         var summary = RoutingSummary.Empty;
-        foreach (var report in batch)
+        var others = new List<DeliveryReport>();
+        await using (var delivered = await DeliveredOutcomes.PrepareAsync(db))
         {
-            if (!payments.TryGetValue(report.PaymentId, out var payment) || payment.ClaimToken != report.ClaimToken)
+            foreach (var report in batch)
             {
-                LogClaimLost(report.PaymentId);
-                continue;
+                if (report.Result is not { Delivered: true })
+                {
+                    others.Add(report);
+                }
+                else if (await delivered.WriteAsync(report, now))
+                {
+                    summary += RoutingSummary.Empty with { Delivered = 1 };
+                }
+                else
+                {
+                    LogClaimLost(report.PaymentId);
+                }
             }
-
-            summary += Apply(db, payment, report, now);
         }
 
-        await db.SaveChangesAsync();
+        if (others.Count > 0)
+        {
+            var ids = others.Select(r => r.PaymentId).ToList();
+            var payments = await db.Payments.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id);
+            foreach (var report in others)
+            {
+                if (!payments.TryGetValue(report.PaymentId, out var payment) || payment.ClaimToken != report.ClaimToken)
+                {
+                    LogClaimLost(report.PaymentId);
+                    continue;
+                }
+
+                summary += Apply(db, payment, report, now);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        await transaction.CommitAsync();
         return summary;
     }
 
