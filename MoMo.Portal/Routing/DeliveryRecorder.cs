@@ -25,8 +25,12 @@ internal sealed partial class DeliveryRecorder
     private readonly ILogger _logger;
     private readonly Task _writer;
 
-    public DeliveryRecorder(IDbContextFactory<PortalDbContext> dbFactory, RetrySchedule schedule, TimeProvider clock, ILogger logger)
+    private readonly SemaphoreSlim? _sqliteWrites;
+
+    public DeliveryRecorder(IDbContextFactory<PortalDbContext> dbFactory, RetrySchedule schedule, TimeProvider clock, ILogger logger,
+        SemaphoreSlim? sqliteWrites = null)
     {
+        _sqliteWrites = sqliteWrites;
         _dbFactory = dbFactory;
         _schedule = schedule;
         _clock = clock;
@@ -80,6 +84,25 @@ internal sealed partial class DeliveryRecorder
     private async Task<RoutingSummary> WriteAsync(List<DeliveryReport> batch)
     {
         await using var db = await _dbFactory.CreateDbContextAsync();
+        var turn = db.Database.IsSqlite() ? _sqliteWrites : null;
+        if (turn is null)
+        {
+            return await WriteInTransactionAsync(db, batch);
+        }
+
+        await turn.WaitAsync();
+        try
+        {
+            return await WriteInTransactionAsync(db, batch);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private async Task<RoutingSummary> WriteInTransactionAsync(PortalDbContext db, List<DeliveryReport> batch)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync();
         var now = _clock.GetUtcNow().UtcDateTime;
         var summary = RoutingSummary.Empty;

@@ -53,7 +53,7 @@ public sealed partial class PaymentRouter(
             return Task.FromResult(RoutingSummary.Empty);
         }
 
-        var recorder = new DeliveryRecorder(dbFactory, options.Value.Schedule(), clock, logger);
+        var recorder = new DeliveryRecorder(dbFactory, options.Value.Schedule(), clock, logger, lanes.SqliteWrites);
         return CompleteAsync(mine.Select(partner => RunLaneAsync(partner, recorder, cancellationToken)), recorder);
     }
 
@@ -180,32 +180,48 @@ public sealed partial class PaymentRouter(
         // read-then-write transaction there could only fail on a stale snapshot.
         var postgres = db.Database.IsNpgsql();
         await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        var candidates = postgres
-            ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
-            : await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(now)), now)
-                .Where(p => p.PartnerAccountId == partnerAccountId)
-                .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
-                .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
-        if (candidates.Count == 0)
+        List<long> candidates;
+        var turn = postgres ? null : lanes.SqliteWrites;
+        if (turn is not null)
         {
-            return new Claim(token, expiresAt, null, []);
+            await turn.WaitAsync(cancellationToken);
         }
 
-        // Compare-and-set: a row changes hands only if it is still due, so two passes can never both own it.
-        await db.Payments.Where(p => candidates.Contains(p.Id)).Where(PaymentRules.DueAt(now))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(p => p.Status, PaymentStatus.Delivering)
-                .SetProperty(p => p.ClaimToken, token)
-                .SetProperty(p => p.ClaimExpiresAtUtc, expiresAt), cancellationToken);
-        if (transaction is not null)
+        try
         {
-            await transaction.CommitAsync(cancellationToken);
+            candidates = postgres
+                ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
+                : await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(now)), now)
+                    .Where(p => p.PartnerAccountId == partnerAccountId)
+                    .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
+                    .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
+            if (candidates.Count == 0)
+            {
+                return new Claim(token, expiresAt, null, [], null);
+            }
+
+            // Compare-and-set: a row changes hands only if it is still due, so two passes can never both own it.
+            await db.Payments.Where(p => candidates.Contains(p.Id)).Where(PaymentRules.DueAt(now))
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(p => p.Status, PaymentStatus.Delivering)
+                    .SetProperty(p => p.ClaimToken, token)
+                    .SetProperty(p => p.ClaimExpiresAtUtc, expiresAt), cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            turn?.Release();
         }
 
         var claimed = await db.Payments.AsNoTracking()
             .Where(p => candidates.Contains(p.Id) && p.ClaimToken == token).OrderBy(p => p.Id).ToListAsync(cancellationToken);
         var partner = await db.Partners.AsNoTracking().SingleAsync(p => p.AccountId == partnerAccountId, cancellationToken);
-        return new Claim(token, expiresAt, partner, claimed);
+        // Revealed once per claim, not per payment: each reveal is a data-protection decryption with its own key derivation.
+        return new Claim(token, expiresAt, partner, claimed,
+            new SigningSecrets(secrets.Reveal(partner.ProtectedWebhookSecret), secrets.RevealPrevious(partner, now)));
     }
 
     private async Task<bool> HasDueAsync(string partnerAccountId, CancellationToken cancellationToken)
@@ -239,7 +255,7 @@ public sealed partial class PaymentRouter(
             try
             {
                 result = await _notifiers[partner.NotifyMethod].SendAsync(
-                    PaymentNotice.For(payment, partner, secrets.Reveal(partner.ProtectedWebhookSecret), secrets.RevealPrevious(partner, Now)),
+                    PaymentNotice.For(payment, partner, claim.Secrets!.Current, claim.Secrets.Previous),
                     cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -267,8 +283,15 @@ public sealed partial class PaymentRouter(
         }
     }
 
-    /// <summary>What a claim took: the partner (null when it took nothing) and its payments.</summary>
-    private sealed record Claim(Guid Token, DateTime ExpiresAtUtc, Partner? Partner, List<Payment> Payments);
+    /// <summary>What a claim took: the partner (null when it took nothing), its payments and the secrets that sign them.</summary>
+    private sealed record Claim(Guid Token, DateTime ExpiresAtUtc, Partner? Partner, List<Payment> Payments, SigningSecrets? Secrets);
+
+    /// <summary>A partner's signing secrets in clear, for the life of one claim; never printed.</summary>
+    private sealed class SigningSecrets(string current, string? previous)
+    {
+        public string Current { get; } = current;
+        public string? Previous { get; } = previous;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of payment {PaymentId} to {Partner} failed: {Error}")]
     private partial void LogAttemptFailed(long paymentId, string partner, string? error);
