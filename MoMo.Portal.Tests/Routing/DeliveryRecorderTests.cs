@@ -25,7 +25,7 @@ public abstract class DeliveryRecorderTests(DatabaseProvider provider)
         var failed = await ClaimAsync(portal, await portal.PostPaymentAsync("shop", "3.00", "R-3"));
         var before = await portal.LoadPaymentAsync(delivered);
         var startedAt = DateTime.UtcNow.AddSeconds(-1);
-        var recorder = new DeliveryRecorder(portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(),
+        var recorder = new DeliveryRecorder(portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), portal.Services.GetRequiredService<WriteTurns>(),
             RetrySchedule.Parse("1m"), TimeProvider.System, NullLogger.Instance);
 
         recorder.Add(new DeliveryReport(delivered, TokenOf(before), startedAt, TimeSpan.FromMilliseconds(42),

@@ -33,6 +33,7 @@ public static class DataExtensions
             _ => builder.Services.AddSqlitePortalDbContext(connectionString, CreateDataDirectory(dataDirectory), options.SqliteBusyTimeoutMs),
         };
         builder.Services.AddSingleton(portalDatabase);
+        builder.Services.AddSingleton<WriteTurns>();
 
         // In the database, not in files: every instance signs and reads the same cookies and antiforgery tokens, and
         // sign-ins survive restarts and redeployments.

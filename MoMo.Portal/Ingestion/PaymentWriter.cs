@@ -34,14 +34,16 @@ public sealed partial class PaymentWriter : IAsyncDisposable
     private readonly ILogger<PaymentWriter> _logger;
     private readonly Metrics.PortalMetrics _metrics;
     private readonly DatabaseProvider _provider;
+    private readonly WriteTurns _turns;
     private readonly Task[] _loops;
 
     // SQLite's one writer keeps its connection and prepared statements between batches (see SqliteSession).
     private SqliteSession? _sqlite;
 
-    public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, PortalDatabase database, Metrics.PortalMetrics metrics,
-        ILogger<PaymentWriter> logger)
+    public PaymentWriter(IDbContextFactory<PortalDbContext> dbFactory, PortalDatabase database, WriteTurns turns,
+        Metrics.PortalMetrics metrics, ILogger<PaymentWriter> logger)
     {
+        _turns = turns;
         _dbFactory = dbFactory;
         _metrics = metrics;
         _logger = logger;
@@ -206,7 +208,8 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         try
         {
             _sqlite ??= await SqliteSession.OpenAsync(_dbFactory);
-            await work.Work(_sqlite.Db);
+            var db = _sqlite.Db;
+            await _turns.TakeAsync(() => work.Work(db));
             work.Completion.TrySetResult();
         }
         catch (Exception exception)
@@ -230,17 +233,21 @@ public sealed partial class PaymentWriter : IAsyncDisposable
         _sqlite ??= await SqliteSession.OpenAsync(_dbFactory);
         try
         {
-            await using var transaction = await _sqlite.Db.Database.BeginTransactionAsync();
-            var sqliteTransaction = (SqliteTransaction)transaction.GetDbTransaction();
-            foreach (var i in fresh)
+            var session = _sqlite;
+            await _turns.TakeAsync(async () =>
             {
-                var (proof, payment) = batch[i].Rows;
-                outcomes[i] = _sqlite.Inserter.Insert(sqliteTransaction, proof, payment, batch[i].Held)
-                    ? new WriteOutcome.Created(payment)
-                    : new WriteOutcome.Repeat(await FindStoredAsync(_sqlite.Db, payment));
-            }
+                await using var transaction = await session.Db.Database.BeginTransactionAsync();
+                var sqliteTransaction = (SqliteTransaction)transaction.GetDbTransaction();
+                foreach (var i in fresh)
+                {
+                    var (proof, payment) = batch[i].Rows;
+                    outcomes[i] = session.Inserter.Insert(sqliteTransaction, proof, payment, batch[i].Held)
+                        ? new WriteOutcome.Created(payment)
+                        : new WriteOutcome.Repeat(await FindStoredAsync(session.Db, payment));
+                }
 
-            await transaction.CommitAsync();
+                await transaction.CommitAsync();
+            });
         }
         catch
         {

@@ -14,12 +14,6 @@ public sealed class DeliveryLanes(IOptions<RoutingOptions> options)
 
     public SemaphoreSlim InFlight { get; } = new(options.Value.MaxParallelDeliveries, options.Value.MaxParallelDeliveries);
 
-    /// <summary>
-    /// On SQLite, the router's writes (claims and outcome batches) take turns here instead of in SQLite's busy handler,
-    /// which sleeps a waiting writer for 1-100 ms at a time however soon the lock is free.
-    /// </summary>
-    public SemaphoreSlim SqliteWrites { get; } = new(1, 1);
-
     /// <summary>Takes the lane of a partner; false when another pass in this process is delivering to it already.</summary>
     public bool TryEnter(string partnerAccountId) => _active.TryAdd(partnerAccountId, 0);
 

@@ -25,12 +25,11 @@ internal sealed partial class DeliveryRecorder
     private readonly ILogger _logger;
     private readonly Task _writer;
 
-    private readonly SemaphoreSlim? _sqliteWrites;
+    private readonly WriteTurns _turns;
 
-    public DeliveryRecorder(IDbContextFactory<PortalDbContext> dbFactory, RetrySchedule schedule, TimeProvider clock, ILogger logger,
-        SemaphoreSlim? sqliteWrites = null)
+    public DeliveryRecorder(IDbContextFactory<PortalDbContext> dbFactory, WriteTurns turns, RetrySchedule schedule, TimeProvider clock, ILogger logger)
     {
-        _sqliteWrites = sqliteWrites;
+        _turns = turns;
         _dbFactory = dbFactory;
         _schedule = schedule;
         _clock = clock;
@@ -76,31 +75,17 @@ internal sealed partial class DeliveryRecorder
         }
     }
 
+    private async Task<RoutingSummary> WriteAsync(List<DeliveryReport> batch)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync();
+        return await _turns.TakeAsync(() => WriteInTransactionAsync(db, batch));
+    }
+
     /// <summary>
     /// Writes a batch in one transaction: deliveries the partner took through prepared statements
     /// (<see cref="DeliveredOutcomes"/>), failures and hand-backs — few, and with the retry schedule to apply — through
     /// the payment's own methods.
     /// </summary>
-    private async Task<RoutingSummary> WriteAsync(List<DeliveryReport> batch)
-    {
-        await using var db = await _dbFactory.CreateDbContextAsync();
-        var turn = db.Database.IsSqlite() ? _sqliteWrites : null;
-        if (turn is null)
-        {
-            return await WriteInTransactionAsync(db, batch);
-        }
-
-        await turn.WaitAsync();
-        try
-        {
-            return await WriteInTransactionAsync(db, batch);
-        }
-        finally
-        {
-            turn.Release();
-        }
-    }
-
     private async Task<RoutingSummary> WriteInTransactionAsync(PortalDbContext db, List<DeliveryReport> batch)
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -199,7 +184,7 @@ internal sealed partial class DeliveryRecorder
         var change = Apply(db, payment, report, _clock.GetUtcNow().UtcDateTime);
         try
         {
-            await db.SaveChangesAsync();
+            await _turns.TakeAsync(() => db.SaveChangesAsync());
             return change;
         }
         catch (DbUpdateConcurrencyException)

@@ -20,6 +20,7 @@ public sealed partial class PaymentRouter(
     IEnumerable<IPartnerNotifier> notifiers,
     WebhookSecretVault secrets,
     DeliveryLanes lanes,
+    WriteTurns turns,
     IOptions<RoutingOptions> options,
     Metrics.PortalMetrics metrics,
     EndpointHealth health,
@@ -53,7 +54,7 @@ public sealed partial class PaymentRouter(
             return Task.FromResult(RoutingSummary.Empty);
         }
 
-        var recorder = new DeliveryRecorder(dbFactory, options.Value.Schedule(), clock, logger, lanes.SqliteWrites);
+        var recorder = new DeliveryRecorder(dbFactory, turns, options.Value.Schedule(), clock, logger);
         return CompleteAsync(mine.Select(partner => RunLaneAsync(partner, recorder, cancellationToken)), recorder);
     }
 
@@ -180,40 +181,26 @@ public sealed partial class PaymentRouter(
         // read-then-write transaction there could only fail on a stale snapshot.
         var postgres = db.Database.IsNpgsql();
         await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        List<long> candidates;
-        var turn = postgres ? null : lanes.SqliteWrites;
-        if (turn is not null)
+        var candidates = postgres
+            ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
+            : await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(now)), now)
+                .Where(p => p.PartnerAccountId == partnerAccountId)
+                .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
+                .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
         {
-            await turn.WaitAsync(cancellationToken);
+            return new Claim(token, expiresAt, null, [], null);
         }
 
-        try
+        // Compare-and-set: a row changes hands only if it is still due, so two passes can never both own it.
+        await turns.TakeAsync(() => db.Payments.Where(p => candidates.Contains(p.Id)).Where(PaymentRules.DueAt(now))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(p => p.Status, PaymentStatus.Delivering)
+                .SetProperty(p => p.ClaimToken, token)
+                .SetProperty(p => p.ClaimExpiresAtUtc, expiresAt), cancellationToken), cancellationToken);
+        if (transaction is not null)
         {
-            candidates = postgres
-                ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
-                : await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(now)), now)
-                    .Where(p => p.PartnerAccountId == partnerAccountId)
-                    .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
-                    .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
-            if (candidates.Count == 0)
-            {
-                return new Claim(token, expiresAt, null, [], null);
-            }
-
-            // Compare-and-set: a row changes hands only if it is still due, so two passes can never both own it.
-            await db.Payments.Where(p => candidates.Contains(p.Id)).Where(PaymentRules.DueAt(now))
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(p => p.Status, PaymentStatus.Delivering)
-                    .SetProperty(p => p.ClaimToken, token)
-                    .SetProperty(p => p.ClaimExpiresAtUtc, expiresAt), cancellationToken);
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            turn?.Release();
+            await transaction.CommitAsync(cancellationToken);
         }
 
         var claimed = await db.Payments.AsNoTracking()

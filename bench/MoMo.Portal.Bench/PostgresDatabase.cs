@@ -7,10 +7,18 @@ internal static class PostgresDatabase
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var target = new NpgsqlConnectionStringBuilder(new Options(args).Postgres
+        var name = await RecreateAsync(new Options(args).Postgres
             ?? throw new ArgumentException("create-database needs --postgres CONNECTION_STRING"));
-        var name = target.Database ?? throw new ArgumentException("The connection string names no database.");
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres" }.ConnectionString);
+        Console.WriteLine($"created an empty database {name}");
+        return 0;
+    }
+
+    /// <summary>Drops (if it exists) and creates the database <paramref name="connectionString"/> names; returns its name.</summary>
+    public static async Task<string> RecreateAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database
+                   ?? throw new ArgumentException("The connection string names no database.");
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString);
         await connection.OpenAsync();
         foreach (var sql in new[] { $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", $"CREATE DATABASE \"{name}\"" })
         {
@@ -18,7 +26,6 @@ internal static class PostgresDatabase
             await command.ExecuteNonQueryAsync();
         }
 
-        Console.WriteLine($"created an empty database {name}");
-        return 0;
+        return name;
     }
 }

@@ -8,12 +8,13 @@ return args.FirstOrDefault() switch
     "route" => await RoutingBenchmark.RunAsync(args[1..]),
     "reconcile" => await ReconcileBenchmark.RunAsync(args[1..]),
     "e2e" => await EndToEndBenchmark.RunAsync(args[1..]),
+    "sustain" => await SustainedBenchmark.RunAsync(args[1..]),
     "create-database" => await PostgresDatabase.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR [--postgres CS] --key K [--n N] | route [--payments N] [--partners N] [--slow-ms MS] [--postgres CS] | reconcile [--entries N] | e2e [--rate N] [--seconds N] | create-database --postgres CS");
+    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR [--postgres CS] --key K [--n N] | route [--payments N] [--partners N] [--slow-ms MS] [--postgres CS] | reconcile [--entries N] | e2e [--rate N] [--seconds N] | sustain [--seconds N] [--start N] [--connections N] [--rates R1,R2] [--partners N] [--postgres CS] | create-database --postgres CS");
     return 2;
 }
