@@ -177,34 +177,13 @@ public sealed partial class PaymentRouter(
         var token = Guid.NewGuid();
         var expiresAt = now + options.Value.ClaimLease;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // On PostgreSQL the row locks of the pick last until the claim is written; SQLite has one writer anyway, and a
-        // read-then-write transaction there could only fail on a stale snapshot.
-        var postgres = db.Database.IsNpgsql();
-        await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        var candidates = postgres
-            ? await PostgresClaims.PickDueAsync(db, partnerAccountId, now, batchSize, cancellationToken)
-            : await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(now)), now)
-                .Where(p => p.PartnerAccountId == partnerAccountId)
-                .OrderBy(p => p.NextAttemptAtUtc).ThenBy(p => p.Id)
-                .Select(p => p.Id).Take(batchSize).ToListAsync(cancellationToken);
-        if (candidates.Count == 0)
+        var claimed = await turns.TakeAsync(
+            () => DueClaims.ClaimAsync(db, partnerAccountId, token, now, expiresAt, batchSize, cancellationToken), cancellationToken);
+        if (claimed.Count == 0)
         {
             return new Claim(token, expiresAt, null, [], null);
         }
 
-        // Compare-and-set: a row changes hands only if it is still due, so two passes can never both own it.
-        await turns.TakeAsync(() => db.Payments.Where(p => candidates.Contains(p.Id)).Where(PaymentRules.DueAt(now))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(p => p.Status, PaymentStatus.Delivering)
-                .SetProperty(p => p.ClaimToken, token)
-                .SetProperty(p => p.ClaimExpiresAtUtc, expiresAt), cancellationToken), cancellationToken);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        var claimed = await db.Payments.AsNoTracking()
-            .Where(p => candidates.Contains(p.Id) && p.ClaimToken == token).OrderBy(p => p.Id).ToListAsync(cancellationToken);
         var partner = await db.Partners.AsNoTracking().SingleAsync(p => p.AccountId == partnerAccountId, cancellationToken);
         // Revealed once per claim, not per payment: each reveal is a data-protection decryption with its own key derivation.
         return new Claim(token, expiresAt, partner, claimed,

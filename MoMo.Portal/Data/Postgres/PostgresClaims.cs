@@ -4,9 +4,9 @@ using MoMo.Portal.Payments;
 namespace MoMo.Portal.Data.Postgres;
 
 /// <summary>
-/// The router's claim on PostgreSQL, where several instances claim at once: the due payments are picked with
-/// <c>FOR UPDATE SKIP LOCKED</c>, so an instance never waits for rows another instance is claiming, and two instances
-/// never pick the same rows. The caller's compare-and-set update (inside the same transaction) stays as the guard.
+/// Whether a partner has due payments that no other instance is claiming right now, on PostgreSQL: the pick of the
+/// router's claim (<c>Routing/DueClaims</c>) with <c>FOR UPDATE SKIP LOCKED</c>, so rows being claimed elsewhere are not
+/// counted (counting them, a lane would spin).
 /// </summary>
 internal static class PostgresClaims
 {
