@@ -45,6 +45,34 @@ public abstract class DayCloseTests(DatabaseProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fold_behind_a_busy_router_writes_at_most_its_limit_of_rows_per_writer_turn_and_counts_every_payment()
+    {
+        // New payments delivered before the fold saw them: each must be written again, so they take several turns.
+        var count = TotalsFolder.ChangedPerTurn * 2 + 200;
+        var received = DateTime.UtcNow;
+        await using (var db = _portal.CreateDbContext())
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var payment = Payment.Receive(PortalFactory.BankCode, PortalFactory.PayerId, PortalFactory.PartnerId, 100 + i, "USD",
+                    $"busy-{i}", null, "fp", Guid.NewGuid().ToString("N"), received);
+                payment.MarkDelivered(received);
+                db.Payments.Add(payment);
+            }
+
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var turns = await Folder.FoldAsync(Ct);
+
+        Assert.True(turns >= 3, $"{count} changed payments folded in {turns} writer turn(s)");
+        var line = Assert.Single((await Reader.DayAsync(Today, Ct)).Lines);
+        Assert.Equal((TotalsBucket.Delivered, (long)count, Enumerable.Range(100, count).Sum(a => (long)a)), (line.Bucket, line.Count, line.AmountMinor));
+        await using var check = _portal.CreateDbContext();
+        Assert.Equal(0, await check.Payments.CountAsync(p => p.FoldedVersion != p.BucketVersion, Ct));
+    }
+
+    [Fact]
     public async Task A_day_cannot_close_before_its_cut_off_and_closing_twice_changes_nothing()
     {
         var yesterday = Today.AddDays(-1);

@@ -177,8 +177,7 @@ public sealed partial class PaymentRouter(
         var token = Guid.NewGuid();
         var expiresAt = now + options.Value.ClaimLease;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var claimed = await turns.TakeAsync(
-            () => DueClaims.ClaimAsync(db, partnerAccountId, token, now, expiresAt, batchSize, cancellationToken), cancellationToken);
+        var claimed = await DueClaims.ClaimAsync(db, turns, partnerAccountId, token, now, expiresAt, batchSize, cancellationToken);
         if (claimed.Count == 0)
         {
             return new Claim(token, expiresAt, null, [], null);
