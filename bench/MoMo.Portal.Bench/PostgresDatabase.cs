@@ -26,6 +26,8 @@ internal static class PostgresDatabase
             await command.ExecuteNonQueryAsync();
         }
 
+        // Connections pooled for an earlier database of that name were ended by the drop.
+        NpgsqlConnection.ClearAllPools();
         return name;
     }
 }
