@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark in one sitting, Release builds, loopback only: ingestion (with the anchors when ANCHORS_DIR is set),
-# routing drain (plain and with a slow partner), end-to-end latency, the highest bank rate sustained with the router on, the Payments page over a million payments, and
+# routing drain (plain and with a slow partner), end-to-end latency, the highest bank rate sustained with the router on,
+# the Payments page over a million payments, and
 # the scale-out profile on PostgreSQL (a throw-away server from .ci/postgres unless MOMO_BENCH_POSTGRES names one).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
