@@ -18,6 +18,7 @@ internal static class DueClaims
 {
     private static readonly string s_postgres = PostgresStatement();
     private static readonly string s_sqlite = SqliteStatement();
+    private static readonly string s_anyDueOnSqlite = AnyDueOnSqliteStatement();
 
     public static async Task<List<Payment>> ClaimAsync(PortalDbContext db, WriteTurns turns, string partnerAccountId, Guid token,
         DateTime now, DateTime expiresAtUtc, int batchSize, CancellationToken cancellationToken)
@@ -33,7 +34,28 @@ internal static class DueClaims
             db.Payments.FromSqlRaw(statement, partnerAccountId, now, token, expiresAtUtc, batchSize).AsNoTracking().ToListAsync(cancellationToken);
     }
 
-    // Both statements take {0} partner, {1} now, {2} token, {3} claim expiry, {4} batch size.
+    /// <summary>
+    /// Whether the partner has payments due now, on SQLite (PostgreSQL asks with its <c>SKIP LOCKED</c> pick, so rows
+    /// another instance is claiming do not count). Each status is its own range of the partner's index, for the reason
+    /// the claim gives: asked as one OR, SQLite read every payment the partner ever had whenever a lane ran dry.
+    /// </summary>
+    public static async Task<bool> AnyDueOnSqliteAsync(PortalDbContext db, string partnerAccountId, DateTime now,
+        CancellationToken cancellationToken) =>
+        await db.Database.SqlQueryRaw<bool>(s_anyDueOnSqlite, partnerAccountId, now).SingleAsync(cancellationToken);
+
+    private static string AnyDueOnSqliteStatement() => $$"""
+        SELECT (EXISTS (SELECT 1 FROM "Payments" AS p
+                        WHERE p."PartnerAccountId" = {0} AND p."Status" = '{{nameof(PaymentStatus.Received)}}' AND p."NextAttemptAtUtc" <= {1})
+                OR EXISTS (SELECT 1 FROM "Payments" AS p
+                           WHERE p."PartnerAccountId" = {0} AND p."Status" = '{{nameof(PaymentStatus.RetryScheduled)}}' AND p."NextAttemptAtUtc" <= {1})
+                OR EXISTS (SELECT 1 FROM "Payments" AS p
+                           WHERE p."PartnerAccountId" = {0} AND p."Status" = '{{nameof(PaymentStatus.Delivering)}}' AND p."ClaimExpiresAtUtc" <= {1}))
+           AND EXISTS (SELECT 1 FROM "Partners" AS partner
+                       WHERE partner."AccountId" = {0} AND partner."IsActive"
+                         AND (partner."PausedAtUtc" IS NULL OR partner."NextProbeAtUtc" <= {1})) AS "Value"
+        """;
+
+    // Both claim statements take {0} partner, {1} now, {2} token, {3} claim expiry, {4} batch size.
 
     private static string PostgresStatement() => $$"""
         UPDATE "Payments"

@@ -195,8 +195,7 @@ public sealed partial class PaymentRouter(
         // On PostgreSQL, rows another instance is claiming right now are not "due" for us: counting them would spin.
         return db.Database.IsNpgsql()
             ? (await PostgresClaims.PickDueAsync(db, partnerAccountId, Now, 1, cancellationToken)).Count > 0
-            : await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(Now)), Now)
-                .AnyAsync(p => p.PartnerAccountId == partnerAccountId, cancellationToken);
+            : await DueClaims.AnyDueOnSqliteAsync(db, partnerAccountId, Now, cancellationToken);
     }
 
     /// <summary>Delivers one claimed payment and reports the outcome; true when the partner took it.</summary>
