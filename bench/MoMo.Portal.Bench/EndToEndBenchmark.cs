@@ -24,15 +24,10 @@ internal static class EndToEndBenchmark
         var received = new ConcurrentDictionary<long, long>();
         var clock = Stopwatch.StartNew();
 
-        await using var partner = await StartPartnerAsync(received, clock);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        await using var partner = await LoopbackPartner.StartAsync(received, clock);
+        var builder = BenchPortal.CreateBuilder(Path.Combine(Path.GetTempPath(), $"momo-bench-e2e-{Guid.NewGuid():N}"));
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["MoMo:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"momo-bench-e2e-{Guid.NewGuid():N}");
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        // A throw-away benchmark database needs no certificate for its data-protection keys.
-        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
-        builder.Configuration["Routing:AllowPrivateNetworks"] = "true";
-        builder.Configuration["Routing:AllowPlainHttp"] = "true";
+        builder.AllowLoopbackPartners();
         builder.AddPortal();
         await using var app = builder.Build();
         await app.PrepareDatabaseAsync(TextWriter.Null);
@@ -89,27 +84,5 @@ internal static class EndToEndBenchmark
                           $"{latencies[(int)(latencies.Count * 0.99)]:0} | {latencies[^1]:0} |");
         await app.StopAsync();
         return latencies.Count == acknowledged.Count ? 0 : 1;
-    }
-
-    private static async Task<Partner> StartPartnerAsync(ConcurrentDictionary<long, long> received, Stopwatch clock)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.MapPost("/hooks", async (HttpRequest request) =>
-        {
-            var at = clock.ElapsedTicks;
-            using var json = await JsonDocument.ParseAsync(request.Body);
-            received.TryAdd(json.RootElement.GetProperty("data").GetProperty("payment_id").GetInt64(), at);
-            return Results.Ok();
-        });
-        await app.StartAsync();
-        return new Partner(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
-
-    private sealed record Partner(WebApplication App, string Url) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
     }
 }

@@ -15,11 +15,7 @@ internal static class IngestSeed
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new Options(args);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration["MoMo:DataDirectory"] = options.Get("data", "bench-data");
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        // A throw-away benchmark database needs no certificate for its data-protection keys.
-        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
+        var builder = BenchPortal.CreateBuilder(options.Get("data", "bench-data"));
         options.UseDatabase(builder.Configuration);
         builder.AddPortal();
         await using var app = builder.Build();

@@ -25,11 +25,7 @@ internal static class PortalBenchmark
         var directory = options.Get("data", Path.Combine(Path.GetTempPath(), $"momo-bench-portal-{count}"));
         Directory.CreateDirectory(directory);
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration["MoMo:DataDirectory"] = directory;
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        // A throw-away benchmark database needs no certificate for its data-protection keys.
-        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
+        var builder = BenchPortal.CreateBuilder(directory);
         builder.AddPortal();
         await using var app = builder.Build();
         await app.Services.MigrateDatabaseAsync();

@@ -22,10 +22,7 @@ internal static class ReconcileBenchmark
         var count = options.Get("entries", 100_000);
         var unreferenced = options.Get("unreferenced", 0);
         var directory = Path.Combine(Path.GetTempPath(), $"momo-bench-reconcile-{Guid.NewGuid():N}");
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration["MoMo:DataDirectory"] = directory;
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
+        var builder = BenchPortal.CreateBuilder(directory);
         builder.Configuration["Routing:RunBackgroundJobs"] = "false";
         builder.AddPortal();
         await using var app = builder.Build();

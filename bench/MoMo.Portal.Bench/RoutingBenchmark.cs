@@ -29,13 +29,8 @@ internal static class RoutingBenchmark
         var directory = Path.Combine(Path.GetTempPath(), $"momo-bench-route-{Guid.NewGuid():N}");
 
         await using var receiver = await StartReceiverAsync(slowMs);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration["MoMo:DataDirectory"] = directory;
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        // A throw-away benchmark database needs no certificate for its data-protection keys.
-        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
-        builder.Configuration["Routing:AllowPrivateNetworks"] = "true";
-        builder.Configuration["Routing:AllowPlainHttp"] = "true";
+        var builder = BenchPortal.CreateBuilder(directory);
+        builder.AllowLoopbackPartners();
         builder.Configuration["Routing:RunBackgroundJobs"] = "false";
         builder.Configuration["Routing:DeliveryTimeout"] = "00:00:05";
         options.UseDatabase(builder.Configuration);

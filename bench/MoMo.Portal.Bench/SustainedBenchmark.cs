@@ -87,20 +87,15 @@ internal static class SustainedBenchmark
         var connections = options.Get("connections", 256);
         var clock = Stopwatch.StartNew();
         var received = new ConcurrentDictionary<long, long>();
-        await using var receiver = await StartReceiverAsync(received, clock);
+        await using var receiver = await LoopbackPartner.StartAsync(received, clock);
         if (options.Postgres is { } postgres)
         {
             await PostgresDatabase.RecreateAsync(postgres);
         }
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        var builder = BenchPortal.CreateBuilder(Path.Combine(Path.GetTempPath(), $"momo-bench-sustain-{Guid.NewGuid():N}"), logLevel: "Error");
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["MoMo:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"momo-bench-sustain-{Guid.NewGuid():N}");
-        builder.Configuration["Logging:LogLevel:Default"] = "Error";
-        // A throw-away benchmark database needs no certificate for its data-protection keys.
-        builder.Configuration["MoMo:AllowUnprotectedKeys"] = "true";
-        builder.Configuration["Routing:AllowPrivateNetworks"] = "true";
-        builder.Configuration["Routing:AllowPlainHttp"] = "true";
+        builder.AllowLoopbackPartners();
         builder.Configuration["Intake:RequestsPerSecondPerBank"] = "1000000";
         options.UseDatabase(builder.Configuration);
         builder.AddPortal();
@@ -202,26 +197,4 @@ internal static class SustainedBenchmark
 
     private static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * q))];
-
-    private static async Task<Receiver> StartReceiverAsync(ConcurrentDictionary<long, long> received, Stopwatch clock)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.MapPost("/hooks/{partner}", async (HttpRequest request) =>
-        {
-            var at = clock.ElapsedTicks;
-            using var json = await JsonDocument.ParseAsync(request.Body);
-            received.TryAdd(json.RootElement.GetProperty("data").GetProperty("payment_id").GetInt64(), at);
-            return Results.Ok();
-        });
-        await app.StartAsync();
-        return new Receiver(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
-
-    private sealed record Receiver(WebApplication App, string Url) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
-    }
 }
