@@ -7,15 +7,15 @@ using MoMo.Portal.Tests.TestSupport;
 namespace MoMo.Portal.Tests.Routing;
 
 /// <summary>
-/// SQLite's own "anything due for this partner?" (each status its own index range) gives the answer of
-/// <see cref="PaymentRules.DueAt"/> for a partner that takes deliveries, on a real database file.
+/// The router's own "anything due for this partner?" (on SQLite each status its own index range, on PostgreSQL the
+/// claim's pick) gives the answer of <see cref="PaymentRules.DueAt"/> for a partner that takes deliveries, on each database.
 /// </summary>
-public sealed class DueClaimsTests
+public abstract class DueClaimsTests(DatabaseProvider provider)
 {
     [Fact]
     public async Task A_partner_has_something_due_exactly_when_the_payment_rules_say_so()
     {
-        await using var portal = PortalFactory.On(DatabaseProvider.Sqlite).With("Routing:RunBackgroundJobs", "false");
+        await using var portal = PortalFactory.On(provider).With("Routing:RunBackgroundJobs", "false");
         await portal.InitializeAsync();
         await portal.AddWebhookPartnerAsync("shop", "https://partner.example/hooks");
         var id = await portal.PostPaymentAsync("shop", "1.00", "D-1");
@@ -46,7 +46,7 @@ public sealed class DueClaimsTests
         await using var db = portal.CreateDbContext();
         var rules = await db.Payments.Where(PaymentRules.DueAt(now)).AnyAsync(p => p.PartnerAccountId == "shop"
             && db.Partners.Any(partner => partner.AccountId == "shop" && partner.IsActive), Ct);
-        var answer = await DueClaims.AnyDueOnSqliteAsync(db, "shop", now, Ct);
+        var answer = await DueClaims.AnyDueAsync(db, "shop", now, Ct);
         Assert.Equal(rules, answer);
         return answer;
     }
@@ -60,3 +60,7 @@ public sealed class DueClaimsTests
             .SetProperty(p => p.ClaimExpiresAtUtc, claimExpires), Ct);
     }
 }
+
+public sealed class DueClaimsOnSqliteTests() : DueClaimsTests(DatabaseProvider.Sqlite);
+
+public sealed class DueClaimsOnPostgresTests() : DueClaimsTests(DatabaseProvider.Postgres);

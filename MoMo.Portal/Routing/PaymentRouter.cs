@@ -3,7 +3,6 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MoMo.Portal.Data;
-using MoMo.Portal.Data.Postgres;
 using MoMo.Portal.Notifiers;
 using MoMo.Portal.Partners;
 using MoMo.Portal.Payments;
@@ -192,10 +191,7 @@ public sealed partial class PaymentRouter(
     private async Task<bool> HasDueAsync(string partnerAccountId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // On PostgreSQL, rows another instance is claiming right now are not "due" for us: counting them would spin.
-        return db.Database.IsNpgsql()
-            ? (await PostgresClaims.PickDueAsync(db, partnerAccountId, Now, 1, cancellationToken)).Count > 0
-            : await DueClaims.AnyDueOnSqliteAsync(db, partnerAccountId, Now, cancellationToken);
+        return await DueClaims.AnyDueAsync(db, partnerAccountId, Now, cancellationToken);
     }
 
     /// <summary>Delivers one claimed payment and reports the outcome; true when the partner took it.</summary>
