@@ -10,7 +10,7 @@ namespace MoMo.Portal.Tests.Routing;
 
 /// <summary>
 /// The recorder writes outcomes only while the claim is its own, whichever path writes them: delivered outcomes by
-/// prepared statements, failures through the payment's methods. Stored payments in a real database on each provider.
+/// set statements (prepared on SQLite, one batch on PostgreSQL), failures through the payment's methods. Stored payments in a real database on each provider.
 /// </summary>
 public abstract class DeliveryRecorderTests(DatabaseProvider provider)
 {
@@ -23,6 +23,7 @@ public abstract class DeliveryRecorderTests(DatabaseProvider provider)
         var delivered = await ClaimAsync(portal, await portal.PostPaymentAsync("shop", "1.00", "R-1"));
         var lost = await ClaimAsync(portal, await portal.PostPaymentAsync("shop", "2.00", "R-2"));
         var failed = await ClaimAsync(portal, await portal.PostPaymentAsync("shop", "3.00", "R-3"));
+        var mailed = await ClaimAsync(portal, await portal.PostPaymentAsync("shop", "4.00", "R-4"));
         var before = await portal.LoadPaymentAsync(delivered);
         var startedAt = DateTime.UtcNow.AddSeconds(-1);
         var recorder = new DeliveryRecorder(portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), portal.Services.GetRequiredService<WriteTurns>(),
@@ -35,9 +36,11 @@ public abstract class DeliveryRecorderTests(DatabaseProvider provider)
             new NotificationResult(DeliveryChannel.Webhook, "https://partner.example/hooks", DeliveryOutcome.Delivered, HttpStatus: 200)));
         recorder.Add(new DeliveryReport(failed, TokenOf(await portal.LoadPaymentAsync(failed)), startedAt, TimeSpan.FromMilliseconds(7),
             new NotificationResult(DeliveryChannel.Webhook, "https://partner.example/hooks", DeliveryOutcome.TransientFailure, "HTTP 503", 503)));
+        recorder.Add(new DeliveryReport(mailed, TokenOf(await portal.LoadPaymentAsync(mailed)), startedAt, TimeSpan.FromMilliseconds(9),
+            new NotificationResult(DeliveryChannel.Email, "ops@partner.example", DeliveryOutcome.Delivered, SmtpReply: "250 2.0.0 Ok: queued")));
         var summary = await recorder.CompleteAsync();
 
-        Assert.Equal(new RoutingSummary(Delivered: 1, RetryScheduled: 1, Errored: 0, Returned: 0), summary);
+        Assert.Equal(new RoutingSummary(Delivered: 2, RetryScheduled: 1, Errored: 0, Returned: 0), summary);
         var payment = await portal.LoadPaymentAsync(delivered);
         Assert.Equal((PaymentStatus.Delivered, 1, false, null, null), (payment.Status, payment.AttemptCount, payment.ProcessError, payment.ClaimToken, payment.NextAttemptAtUtc));
         Assert.Equal(before.BucketVersion + 1, payment.BucketVersion);
@@ -46,6 +49,11 @@ public abstract class DeliveryRecorderTests(DatabaseProvider provider)
         Assert.Equal((1, DeliveryOutcome.Delivered, 200, 42, "ok", DeliveryAttempt.RouterTrigger),
             (attempt.Number, attempt.Outcome, attempt.HttpStatus, attempt.DurationMs, attempt.ResponseExcerpt, attempt.TriggeredBy));
         Assert.Equal(startedAt, attempt.StartedAtUtc, TimeSpan.FromMilliseconds(1));
+
+        // No HTTP status and an SMTP reply: the statements store typed nulls and texts alike, on either database.
+        var mail = Assert.Single((await portal.LoadPaymentAsync(mailed)).Attempts);
+        Assert.Equal((DeliveryChannel.Email, "ops@partner.example", null, "250 2.0.0 Ok: queued", null),
+            (mail.Channel, mail.Target, mail.HttpStatus, mail.SmtpReply, mail.ResponseExcerpt));
 
         var untouched = await portal.LoadPaymentAsync(lost);
         Assert.Equal((PaymentStatus.Delivering, 0), (untouched.Status, untouched.AttemptCount));

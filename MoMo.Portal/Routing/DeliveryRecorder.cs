@@ -82,8 +82,8 @@ internal sealed partial class DeliveryRecorder
     }
 
     /// <summary>
-    /// Writes a batch in one transaction: deliveries the partner took through prepared statements
-    /// (<see cref="DeliveredOutcomes"/>), failures and hand-backs — few, and with the retry schedule to apply — through
+    /// Writes a batch in one transaction: deliveries the partner took as set statements (<see cref="DeliveredOutcomes"/>:
+    /// one round trip for all of them on PostgreSQL), failures and hand-backs — few, and with the retry schedule to apply — through
     /// the payment's own methods.
     /// </summary>
     private async Task<RoutingSummary> WriteInTransactionAsync(PortalDbContext db, List<DeliveryReport> batch)
@@ -91,26 +91,21 @@ internal sealed partial class DeliveryRecorder
         await using var transaction = await db.Database.BeginTransactionAsync();
         var now = _clock.GetUtcNow().UtcDateTime;
         var summary = RoutingSummary.Empty;
-        var others = new List<DeliveryReport>();
-        await using (var delivered = await DeliveredOutcomes.PrepareAsync(db))
+        var delivered = batch.Where(r => r.Result is { Delivered: true }).ToList();
+        var written = await DeliveredOutcomes.WriteAsync(db, delivered, now);
+        for (var i = 0; i < delivered.Count; i++)
         {
-            foreach (var report in batch)
+            if (written[i])
             {
-                if (report.Result is not { Delivered: true })
-                {
-                    others.Add(report);
-                }
-                else if (await delivered.WriteAsync(report, now))
-                {
-                    summary += RoutingSummary.Empty with { Delivered = 1 };
-                }
-                else
-                {
-                    LogClaimLost(report.PaymentId);
-                }
+                summary += RoutingSummary.Empty with { Delivered = 1 };
+            }
+            else
+            {
+                LogClaimLost(delivered[i].PaymentId);
             }
         }
 
+        var others = batch.Where(r => r.Result is not { Delivered: true }).ToList();
         if (others.Count > 0)
         {
             var ids = others.Select(r => r.PaymentId).ToList();

@@ -20,7 +20,7 @@ internal static class PostgresDatabase
 
         try
         {
-            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            connectionString = WithPreparedStatements(connectionString);
         }
         catch (ArgumentException exception)
         {
@@ -29,6 +29,29 @@ internal static class PostgresDatabase
 
         services.AddPortalDbContext<PostgresPortalDbContext>(db => db.UseNpgsql(connectionString));
         return new PortalDatabase(DatabaseProvider.Postgres, connectionString);
+    }
+
+    /// <summary>How many statements each connection keeps prepared when the connection string does not say.</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// The connection string with Npgsql's automatic preparation on, unless it says otherwise (<c>Max Auto Prepare=0</c>
+    /// turns it off). The portal sends the same few statements thousands of times a second — the banks' inserts, the
+    /// router's claims and outcomes — and unprepared, PostgreSQL parsed and planned every one of them: a fifth of the
+    /// server's CPU in the drain, which prepared runs half as fast again (docs/BENCHMARKS.md, "Scale-out profile").
+    /// A statement is prepared on a connection after its fifth use there; a schema change by a newer instance's
+    /// migration fails a prepared statement whose result shape it changes once, after which Npgsql prepares it anew.
+    /// </summary>
+    public static string WithPreparedStatements(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.Keys.Cast<string>().Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>23505 unique_violation: an insert lost a race on a unique key.</summary>
