@@ -97,8 +97,8 @@ internal static class DeliveredOutcomes
         await using var factory = connection.CreateCommand();
         foreach (var report in reports)
         {
-            batch.BatchCommands.Add(attempt.For(batch, factory, AttemptValues(report)));
-            batch.BatchCommands.Add(payment.For(batch, factory, PaymentValues(report, now)));
+            batch.BatchCommands.Add(attempt.InBatch(batch, factory, AttemptValues(report)));
+            batch.BatchCommands.Add(payment.InBatch(batch, factory, PaymentValues(report, now)));
         }
 
         await batch.ExecuteNonQueryAsync();
@@ -109,8 +109,8 @@ internal static class DeliveredOutcomes
     private static async Task<bool[]> WritePreparedAsync(DbTransaction transaction, Statement attempt, Statement payment,
         IReadOnlyList<DeliveryReport> reports, DateTime now)
     {
-        await using var attemptCommand = attempt.Prepare(transaction);
-        await using var paymentCommand = payment.Prepare(transaction);
+        await using var attemptCommand = attempt.Command(transaction);
+        await using var paymentCommand = payment.Command(transaction);
         await attemptCommand.PrepareAsync();
         await paymentCommand.PrepareAsync();
         var written = new bool[reports.Count];
@@ -148,7 +148,7 @@ internal static class DeliveredOutcomes
     private sealed record Statement(string Sql, (string Name, IProperty Column)[] Parameters)
     {
         /// <summary>The statement with these values, for a batch.</summary>
-        public DbBatchCommand For(DbBatch batch, DbCommand factory, object?[] values)
+        public DbBatchCommand InBatch(DbBatch batch, DbCommand factory, object?[] values)
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = Sql;
@@ -163,7 +163,7 @@ internal static class DeliveredOutcomes
         }
 
         /// <summary>The statement as a command to prepare once and run with each payment's values.</summary>
-        public DbCommand Prepare(DbTransaction transaction)
+        public DbCommand Command(DbTransaction transaction)
         {
             var command = transaction.Connection!.CreateCommand();
             command.Transaction = transaction;
