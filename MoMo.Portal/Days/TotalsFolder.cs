@@ -164,7 +164,6 @@ public sealed partial class TotalsFolder(
                 .ExecuteUpdateAsync(set => set.SetProperty(l => l.CountedThroughPaymentId, watermark), cancellationToken);
         }
 
-        await PaymentLocks.TakeInIdOrderAsync(db, plan.ToRecord.SelectMany(r => r.Ids), cancellationToken);
         foreach (var (bucket, version, ids) in plan.ToRecord)
         {
             await db.Payments.Where(p => ids.Contains(p.Id)).ExecuteUpdateAsync(set => set

@@ -89,7 +89,6 @@ internal sealed partial class DeliveryRecorder
     private async Task<RoutingSummary> WriteInTransactionAsync(PortalDbContext db, List<DeliveryReport> batch)
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await PaymentLocks.TakeInIdOrderAsync(db, batch.Select(r => r.PaymentId), CancellationToken.None);
         var now = _clock.GetUtcNow().UtcDateTime;
         var summary = RoutingSummary.Empty;
         var delivered = batch.Where(r => r.Result is { Delivered: true }).ToList();
