@@ -82,9 +82,9 @@ internal sealed partial class DeliveryRecorder
     }
 
     /// <summary>
-    /// Writes a batch in one transaction: deliveries the partner took as set statements (<see cref="DeliveredOutcomes"/>:
-    /// one round trip for all of them on PostgreSQL), failures and hand-backs — few, and with the retry schedule to apply — through
-    /// the payment's own methods.
+    /// Writes a batch in one transaction: deliveries the partner took as plain statements (<see cref="DeliveredOutcomes"/>:
+    /// one round trip for all of them on PostgreSQL), failures and hand-backs — few, and with the retry schedule to
+    /// apply — through the payment's own methods.
     /// </summary>
     private async Task<RoutingSummary> WriteInTransactionAsync(PortalDbContext db, List<DeliveryReport> batch)
     {
