@@ -44,7 +44,7 @@ internal static class PortalBenchmark
         var folded = await app.Services.GetRequiredService<MoMo.Portal.Days.TotalsFolder>().FoldAsync(CancellationToken.None);
         if (folded > 0)
         {
-            Console.WriteLine($"folded {folded:N0} payments into the running totals in {folding.Elapsed.TotalSeconds:0.0} s");
+            Console.WriteLine($"folded the payments into the running totals in {folded:N0} writer turns, {folding.Elapsed.TotalSeconds:0.0} s");
         }
 
         Console.WriteLine($"database: {Path.Combine(directory, "momo.db")} ({new FileInfo(Path.Combine(directory, "momo.db")).Length / 1024 / 1024:N0} MB, {count:N0} payments)");

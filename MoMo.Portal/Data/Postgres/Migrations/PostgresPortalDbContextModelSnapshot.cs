@@ -783,6 +783,8 @@ namespace MoMo.Portal.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("StartedAtUtc");
+
                     b.HasIndex("PaymentId", "Number")
                         .IsUnique();
 

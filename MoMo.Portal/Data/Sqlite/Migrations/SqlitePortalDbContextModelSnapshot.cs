@@ -764,6 +764,8 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("StartedAtUtc");
+
                     b.HasIndex("PaymentId", "Number")
                         .IsUnique();
 
