@@ -116,10 +116,10 @@ internal static class DeliveredOutcomes
         var written = new bool[reports.Count];
         for (var i = 0; i < reports.Count; i++)
         {
-            Set(attemptCommand, AttemptValues(reports[i]));
+            Set(attemptCommand.Parameters, AttemptValues(reports[i]));
             if (await attemptCommand.ExecuteNonQueryAsync() == 1)
             {
-                Set(paymentCommand, PaymentValues(reports[i], now));
+                Set(paymentCommand.Parameters, PaymentValues(reports[i], now));
                 written[i] = await paymentCommand.ExecuteNonQueryAsync() == 1;
             }
         }
@@ -152,13 +152,12 @@ internal static class DeliveredOutcomes
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = Sql;
-            for (var i = 0; i < values.Length; i++)
+            for (var i = 0; i < Parameters.Length; i++)
             {
-                var parameter = Parameter(factory, i);
-                parameter.Value = values[i] ?? DBNull.Value;
-                command.Parameters.Add(parameter);
+                command.Parameters.Add(Parameter(factory, i));
             }
 
+            Set(command.Parameters, values);
             return command;
         }
 
@@ -186,11 +185,11 @@ internal static class DeliveredOutcomes
     }
 
     /// <summary>Sets the parameters in the order they were declared.</summary>
-    private static void Set(DbCommand command, object?[] values)
+    private static void Set(DbParameterCollection parameters, object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            parameters[i].Value = values[i] ?? DBNull.Value;
         }
     }
 }

@@ -91,7 +91,8 @@ internal sealed partial class DeliveryRecorder
         await using var transaction = await db.Database.BeginTransactionAsync();
         var now = _clock.GetUtcNow().UtcDateTime;
         var summary = RoutingSummary.Empty;
-        var delivered = batch.Where(r => r.Result is { Delivered: true }).ToList();
+        var byOutcome = batch.ToLookup(r => r.Result is { Delivered: true });
+        var delivered = byOutcome[true].ToList();
         var written = await DeliveredOutcomes.WriteAsync(db, delivered, now);
         for (var i = 0; i < delivered.Count; i++)
         {
@@ -105,7 +106,7 @@ internal sealed partial class DeliveryRecorder
             }
         }
 
-        var others = batch.Where(r => r.Result is not { Delivered: true }).ToList();
+        var others = byOutcome[false].ToList();
         if (others.Count > 0)
         {
             var ids = others.Select(r => r.PaymentId).ToList();
