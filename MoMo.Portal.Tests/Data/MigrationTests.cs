@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using MoMo.Portal.Data;
 using MoMo.Portal.Tests.TestSupport;
@@ -74,8 +76,13 @@ public sealed class MigrationTests
             "The model changed without a SQLite migration: see README (To change the schema).");
         Assert.False(postgres.Database.HasPendingModelChanges(),
             "The model changed without a PostgreSQL migration: see README (To change the schema).");
-        Assert.Equal(sqlite.Model.GetEntityTypes().Select(e => e.GetTableName()).Order(),
-            postgres.Model.GetEntityTypes().Select(e => e.GetTableName()).Order());
+        Assert.Equal(Migrated(sqlite), Migrated(postgres));
+        // SQLite keeps the payments' payer and amount keys in a file of its own, not in its migrations (SqlitePaymentKeys).
+        Assert.Equal(["PaymentKeys"], DesignModel(sqlite).GetEntityTypes().Where(e => e.IsTableExcludedFromMigrations()).Select(e => e.GetTableName()));
+
+        static IModel DesignModel(DbContext db) => db.GetService<IDesignTimeModel>().Model;
+        static IEnumerable<string?> Migrated(DbContext db) =>
+            DesignModel(db).GetEntityTypes().Where(e => !e.IsTableExcludedFromMigrations()).Select(e => e.GetTableName()).Order();
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public abstract class PartnerPauseTests(DatabaseProvider provider)
     private static async Task<int> CountHeldAsync(PortalFactory portal)
     {
         await using var db = portal.CreateDbContext();
-        return await new PaymentFilter { Status = PaymentFilter.HeldStatus }.Apply(db.Payments, db.Partners).CountAsync(Ct);
+        return await new PaymentFilter { Status = PaymentFilter.HeldStatus }.Apply(db.Payments, db.Partners, await PaymentKeys.ReadAsync(db, Ct)).CountAsync(Ct);
     }
 
     private static async Task<Portal.Partners.Partner> PartnerAsync(PortalFactory portal)

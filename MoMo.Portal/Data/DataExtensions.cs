@@ -105,8 +105,9 @@ public static class DataExtensions
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         try
         {
-            if (db.Database.IsSqlite())
+            if (db is SqlitePortalDbContext sqlite)
             {
+                sqlite.AttachesKeys = false;
                 await SqliteDatabase.EnableWriteAheadLogAsync(db, cancellationToken);
             }
             else if (db.Database.IsNpgsql())

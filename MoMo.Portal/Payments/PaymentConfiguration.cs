@@ -53,10 +53,34 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         payment.HasIndex(p => p.Id).HasFilter("\"FoldedVersion\" <> \"BucketVersion\"").HasDatabaseName("IX_Payments_Unfolded");
         payment.HasIndex(p => p.ReceivedAtUtc);
         payment.HasIndex(p => new { p.BankCode, p.ReceivedAtUtc });
-        payment.HasIndex(p => new { p.Currency, p.AmountMinor });
         payment.HasIndex(p => new { p.Currency, p.ReceivedAtUtc });
+        // The payer filter and the sort by amount need the payer and the amount indexed too: see PayerAndAmountIndexes
+        // and PaymentKeysApart, one for each database.
+    }
+
+    /// <summary>
+    /// PostgreSQL indexes the payer and the amount on the payments: its writers commit side by side, each maintaining
+    /// the indexes of its own payments.
+    /// </summary>
+    public static void PayerAndAmountIndexes(ModelBuilder builder)
+    {
+        var payment = builder.Entity<Payment>();
+        payment.HasIndex(p => new { p.Currency, p.AmountMinor });
         payment.HasIndex(p => new { p.PayerId, p.ReceivedAtUtc });
     }
+
+    /// <summary>
+    /// SQLite keeps them as <see cref="PaymentKey"/>s in a file of its own, written in bulk (not in migrations: the
+    /// portal creates the file, see <see cref="Data.Sqlite.SqlitePaymentKeys"/>). Its one writer would otherwise write
+    /// a leaf page of each per payment, while every bank waits.
+    /// </summary>
+    public static void PaymentKeysApart(ModelBuilder builder) =>
+        builder.Entity<PaymentKey>(key =>
+        {
+            key.ToTable("PaymentKeys", table => table.ExcludeFromMigrations());
+            key.HasKey(k => k.PaymentId);
+            key.Property(k => k.PaymentId).ValueGeneratedNever();
+        });
 }
 
 internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<DeliveryAttempt>

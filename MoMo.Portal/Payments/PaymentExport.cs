@@ -28,7 +28,8 @@ internal static class PaymentExport
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), bufferSize: 64 * 1024);
             await writer.WriteLineAsync(Header);
-            var rows = PaymentRow.Sort(filter.Apply(db.Payments.AsNoTracking(), db.Partners), null, descending: true)
+            var keys = await PaymentKeys.ReadAsync(db, cancellationToken);
+            var rows = PaymentRow.Sort(filter.Apply(db.Payments.AsNoTracking(), db.Partners, keys), null, descending: true)
                 .Select(PaymentRow.Projection(db.Partners)).AsAsyncEnumerable();
             await foreach (var row in rows.WithCancellation(cancellationToken))
             {

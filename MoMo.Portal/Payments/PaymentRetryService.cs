@@ -38,7 +38,8 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
     public async Task<int> CountErroredAsync(PaymentFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Errored(db, filter).CountAsync(cancellationToken);
+        var errored = await ErroredAsync(db, filter, cancellationToken);
+        return await errored.CountAsync(cancellationToken);
     }
 
     /// <summary>Retries every errored payment that matches <paramref name="filter"/>.</summary>
@@ -48,7 +49,8 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var payments = await Errored(db, filter).OrderBy(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
+            var errored = await ErroredAsync(db, filter, cancellationToken);
+            var payments = await errored.OrderBy(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
             if (payments.Count == 0)
             {
                 return new RetryOutcome(retried, 0, 0);
@@ -112,8 +114,8 @@ public sealed class PaymentRetryService(IDbContextFactory<PortalDbContext> dbFac
     private static IQueryable<Payment> ErroredSince(PortalDbContext db, string partnerAccountId, DateTime sinceUtc) =>
         db.Payments.Where(p => p.Status == PaymentStatus.Errored && p.PartnerAccountId == partnerAccountId && p.ReceivedAtUtc >= sinceUtc);
 
-    private static IQueryable<Payment> Errored(PortalDbContext db, PaymentFilter filter) =>
-        filter.Apply(db.Payments, db.Partners).Where(p => p.Status == PaymentStatus.Errored);
+    private static async Task<IQueryable<Payment>> ErroredAsync(PortalDbContext db, PaymentFilter filter, CancellationToken cancellationToken) =>
+        filter.Apply(db.Payments, db.Partners, await PaymentKeys.ReadAsync(db, cancellationToken)).Where(p => p.Status == PaymentStatus.Errored);
 
     private int Retry(PortalDbContext db, List<Payment> payments, string actor)
     {

@@ -27,7 +27,10 @@ public sealed record PaymentRow(
         partners.Any(partner => partner.AccountId == p.PartnerAccountId && (!partner.IsActive || partner.PausedAtUtc != null)),
         p.AttemptCount, p.LastError);
 
-    /// <summary>Sorts by a grid column; every sortable column has an index.</summary>
+    /// <summary>
+    /// Sorts by a grid column; every sortable column has an index, on the payments or, for payer and amount on SQLite,
+    /// on their <see cref="PaymentKey"/>s (<see cref="PageAsync"/> merges those with the tail sorted here).
+    /// </summary>
     public static IQueryable<Payment> Sort(IQueryable<Payment> payments, string? column, bool descending) => column switch
     {
         nameof(Id) => descending ? payments.OrderByDescending(p => p.Id) : payments.OrderBy(p => p.Id),
@@ -35,14 +38,14 @@ public sealed record PaymentRow(
             ? payments.OrderByDescending(p => p.PartnerAccountId).ThenByDescending(p => p.ReceivedAtUtc)
             : payments.OrderBy(p => p.PartnerAccountId).ThenBy(p => p.ReceivedAtUtc),
         nameof(PayerId) => descending
-            ? payments.OrderByDescending(p => p.PayerId).ThenByDescending(p => p.ReceivedAtUtc)
-            : payments.OrderBy(p => p.PayerId).ThenBy(p => p.ReceivedAtUtc),
+            ? payments.OrderByDescending(p => p.PayerId).ThenByDescending(p => p.Id)
+            : payments.OrderBy(p => p.PayerId).ThenBy(p => p.Id),
         nameof(Status) => descending
             ? payments.OrderByDescending(p => p.Status).ThenByDescending(p => p.NextAttemptAtUtc)
             : payments.OrderBy(p => p.Status).ThenBy(p => p.NextAttemptAtUtc),
         nameof(Amount) => descending
-            ? payments.OrderByDescending(p => p.Currency).ThenByDescending(p => p.AmountMinor)
-            : payments.OrderBy(p => p.Currency).ThenBy(p => p.AmountMinor),
+            ? payments.OrderByDescending(p => p.Currency).ThenByDescending(p => p.AmountMinor).ThenByDescending(p => p.Id)
+            : payments.OrderBy(p => p.Currency).ThenBy(p => p.AmountMinor).ThenBy(p => p.Id),
         nameof(ReceivedAtUtc) when !descending => payments.OrderBy(p => p.ReceivedAtUtc).ThenBy(p => p.Id),
         _ => payments.OrderByDescending(p => p.ReceivedAtUtc).ThenByDescending(p => p.Id),
     };
@@ -52,10 +55,49 @@ public sealed record PaymentRow(
         PortalDbContext db, PaymentFilter filter, string? sortBy, bool descending, int page, int pageSize,
         CancellationToken cancellationToken)
     {
-        var payments = filter.Apply(db.Payments.AsNoTracking(), db.Partners);
+        var keys = await PaymentKeys.ReadAsync(db, cancellationToken);
+        var payments = filter.Apply(db.Payments.AsNoTracking(), db.Partners, keys);
         var total = await payments.CountAsync(cancellationToken);
+        if (keys.Keys is not null && sortBy is nameof(PayerId) or nameof(Amount))
+        {
+            return (await ByKeyAsync(db, payments, keys, sortBy, descending, page * pageSize, pageSize, cancellationToken), total);
+        }
+
         var rows = await Sort(payments, sortBy, descending).Skip(page * pageSize).Take(pageSize)
             .Select(Projection(db.Partners)).ToListAsync(cancellationToken);
         return (rows, total);
+    }
+
+    /// <summary>
+    /// Sorted by payer or amount on SQLite: the first <paramref name="skip"/> + <paramref name="take"/> keyed payments in
+    /// the key index's order, merged with as many of the tail (<see cref="PaymentKeys.Tail"/>) sorted by the payments'
+    /// own columns: the same order either way, so the page is exact.
+    /// </summary>
+    private static async Task<List<PaymentRow>> ByKeyAsync(PortalDbContext db, IQueryable<Payment> payments, PaymentKeys keys,
+        string sortBy, bool descending, int skip, int take, CancellationToken cancellationToken)
+    {
+        var keyed = from k in keys.Keys!
+                    join p in payments.Where(keys.Keyed()) on k.PaymentId equals p.Id
+                    select new { k.PayerId, k.Currency, k.AmountMinor, k.PaymentId, Payment = p };
+        var ordered = (sortBy, descending) switch
+        {
+            (nameof(PayerId), false) => keyed.OrderBy(x => x.PayerId).ThenBy(x => x.PaymentId),
+            (nameof(PayerId), true) => keyed.OrderByDescending(x => x.PayerId).ThenByDescending(x => x.PaymentId),
+            (_, false) => keyed.OrderBy(x => x.Currency).ThenBy(x => x.AmountMinor).ThenBy(x => x.PaymentId),
+            (_, true) => keyed.OrderByDescending(x => x.Currency).ThenByDescending(x => x.AmountMinor).ThenByDescending(x => x.PaymentId),
+        };
+        var head = await ordered.Select(x => x.Payment).Take(skip + take).Select(Projection(db.Partners)).ToListAsync(cancellationToken);
+        var tail = await Sort(payments.Where(keys.Tail()), sortBy, descending).Take(skip + take)
+            .Select(Projection(db.Partners)).ToListAsync(cancellationToken);
+        // Ordinal, as SQLite compares text.
+        IEnumerable<PaymentRow> merged = head.Concat(tail);
+        merged = (sortBy, descending) switch
+        {
+            (nameof(PayerId), false) => merged.OrderBy(r => r.PayerId, StringComparer.Ordinal).ThenBy(r => r.Id),
+            (nameof(PayerId), true) => merged.OrderByDescending(r => r.PayerId, StringComparer.Ordinal).ThenByDescending(r => r.Id),
+            (_, false) => merged.OrderBy(r => r.Currency, StringComparer.Ordinal).ThenBy(r => r.AmountMinor).ThenBy(r => r.Id),
+            (_, true) => merged.OrderByDescending(r => r.Currency, StringComparer.Ordinal).ThenByDescending(r => r.AmountMinor).ThenByDescending(r => r.Id),
+        };
+        return [.. merged.Skip(skip).Take(take)];
     }
 }

@@ -19,6 +19,8 @@ internal static class SqliteDatabase
         services.AddPortalDbContext<SqlitePortalDbContext>(db => db
             .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(commandTimeout))
             .AddInterceptors(connectionSetup));
+        services.AddSingleton<SqlitePaymentKeysWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<SqlitePaymentKeysWriter>());
         return new PortalDatabase(DatabaseProvider.Sqlite, connectionString);
     }
 
@@ -33,7 +35,7 @@ internal static class SqliteDatabase
         try
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode = WAL;";
+            command.CommandText = "PRAGMA main.journal_mode = WAL;";
             var mode = (string?)await command.ExecuteScalarAsync(cancellationToken);
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             {

@@ -888,17 +888,37 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("BankCode", "ReceivedAtUtc");
 
-                    b.HasIndex("Currency", "AmountMinor");
-
                     b.HasIndex("Currency", "ReceivedAtUtc");
-
-                    b.HasIndex("PayerId", "ReceivedAtUtc");
 
                     b.HasIndex("Status", "NextAttemptAtUtc");
 
                     b.HasIndex("PartnerAccountId", "Status", "NextAttemptAtUtc");
 
                     b.ToTable("Payments");
+                });
+
+            modelBuilder.Entity("MoMo.Portal.Payments.PaymentKey", b =>
+                {
+                    b.Property<long>("PaymentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PayerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PaymentId");
+
+                    b.ToTable("PaymentKeys", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
                 });
 
             modelBuilder.Entity("MoMo.Portal.Reconciliation.BankStatement", b =>

@@ -1,0 +1,162 @@
+using Microsoft.Data.Sqlite;
+
+namespace MoMo.Portal.Data.Sqlite;
+
+/// <summary>
+/// Copies new payments' keys into the keys file (<see cref="SqlitePaymentKeys"/>), up to
+/// <see cref="SqlitePaymentKeys.CopyBatch"/> at a time, in sorted bulk: each leaf of the payer and amount indexes is
+/// written once for all the keys that land on it, in a file whose lock no bank commit takes. Queries add the payments
+/// it has not copied yet themselves (<see cref="Payments.PaymentKeys"/>), so a pause here makes them slower, not wrong.
+/// </summary>
+public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILogger<SqlitePaymentKeysWriter> logger)
+    : BackgroundService
+{
+    /// <summary>How often the writer looks for new payments when it has caught up.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (Files() is not ({ } databaseFile, { } keysPath))
+        {
+            return;
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await using var session = await KeysSession.OpenAsync(keysPath, databaseFile, stoppingToken);
+                    await session.ForgetOtherHistoryAsync(stoppingToken);
+                    while (true)
+                    {
+                        // Caught up: wait a moment. Behind (a first start over an existing database): copy on at once.
+                        if (await session.CopyAsync(stoppingToken) < SqlitePaymentKeys.CopyBatch)
+                        {
+                            await Task.Delay(Interval, stoppingToken);
+                        }
+                    }
+                }
+                catch (Exception exception) when (exception is SqliteException or IOException)
+                {
+                    // Queries read the payments the keys lack, so nothing is wrong meanwhile, only slower.
+                    LogCopyFailed(exception);
+                    await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>Copies every payment's keys not copied yet, now (the benchmark over a database it filled by hand); returns how many.</summary>
+    public async Task<int> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (Files() is not ({ } databaseFile, { } keysPath))
+        {
+            return 0;
+        }
+
+        await using var session = await KeysSession.OpenAsync(keysPath, databaseFile, cancellationToken);
+        await session.ForgetOtherHistoryAsync(cancellationToken);
+        var total = 0;
+        int copied;
+        do
+        {
+            copied = await session.CopyAsync(cancellationToken);
+            total += copied;
+        }
+        while (copied == SqlitePaymentKeys.CopyBatch);
+
+        return total;
+    }
+
+    /// <summary>The database file and its keys file; nulls for a database that is not a plain file.</summary>
+    private (string? Database, string? Keys) Files()
+    {
+        var dataSource = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        return (SqlitePaymentKeys.DatabaseFile(dataSource), SqlitePaymentKeys.PathFor(dataSource));
+    }
+
+    /// <summary>The writer's own connection: the keys file as main, the database attached read-only.</summary>
+    private sealed class KeysSession(SqliteConnection connection) : IAsyncDisposable
+    {
+        private readonly SqliteCommand _copy = Command(connection, $"""
+            INSERT OR REPLACE INTO main."PaymentKeys" ("PaymentId", "PayerId", "Currency", "AmountMinor")
+            SELECT p."Id", p."PayerId", p."Currency", p."AmountMinor" FROM portal."Payments" AS p
+            WHERE p."Id" > (SELECT COALESCE(MAX("PaymentId"), 0) FROM main."PaymentKeys")
+            ORDER BY p."Id"
+            LIMIT {SqlitePaymentKeys.CopyBatch}
+            """);
+
+        public static async Task<KeysSession> OpenAsync(string keysPath, string databasePath, CancellationToken cancellationToken)
+        {
+            SqlitePaymentKeys.EnsureCreated(keysPath);
+            // Opened from a URI, so that it may attach the database by one (read-only).
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = new Uri(keysPath).AbsoluteUri, Pooling = false }.ToString());
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                await using var setup = Command(connection, """
+                    PRAGMA busy_timeout = 5000;
+                    PRAGMA synchronous = NORMAL;
+                    ATTACH DATABASE $database AS portal;
+                    """);
+                // NORMAL: a power loss may take the last copies with it, which the next pass makes again; the file
+                // stays consistent. Read-only: this connection never holds the database's write lock.
+                setup.Parameters.AddWithValue("$database", SqlitePaymentKeys.ReadOnlyUri(databasePath));
+                await setup.ExecuteNonQueryAsync(cancellationToken);
+                return new KeysSession(connection);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Keys past the database's last payment belong to another history (a database restored from a backup, or
+        /// replaced): they could name payments that will get their ids again, so the file starts over.
+        /// </summary>
+        public async Task ForgetOtherHistoryAsync(CancellationToken cancellationToken)
+        {
+            await using var check = Command(connection, """
+                DELETE FROM main."PaymentKeys"
+                WHERE (SELECT COALESCE(MAX("PaymentId"), 0) FROM main."PaymentKeys")
+                      > (SELECT COALESCE(MAX("Id"), 0) FROM portal."Payments")
+                """);
+            await check.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        /// <summary>Copies the next keys in one transaction that writes the keys file alone; returns how many.</summary>
+        public async Task<int> CopyAsync(CancellationToken cancellationToken)
+        {
+            // Deferred: the transaction reads the database and takes only the keys file's write lock, at its insert.
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            _copy.Transaction = transaction;
+            var copied = await _copy.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return copied;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _copy.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+
+        private static SqliteCommand Command(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not copy payment keys; the payer filter and the amount sort read the payments directly meanwhile")]
+    private partial void LogCopyFailed(Exception exception);
+}
