@@ -54,19 +54,24 @@ public sealed record PaymentKeys(IQueryable<PaymentKey>? Keys, long Through, IQu
         }
 
         // Three alternatives, each found by the primary key (keyed ids, the range past the watermark, the repaired
-        // ones); the payment's own column decides, so a key left behind by a repair never counts.
+        // ones); the payment's own column decides, so a key left behind by a repair never counts. Asked as "id in
+        // (these)": as a plain condition, SQLite walked the newest-first index past a million payments to fill a page.
         var keyed = Keys.Where(k => k.PayerId == payerId).Select(k => k.PaymentId);
         var through = Through;
         var changed = Changed;
-        return payments.Where(p => p.PayerId == payerId && (keyed.Contains(p.Id) || p.Id > through || changed.Contains(p.Id)));
+        var ofPayer = payments.Where(p => p.PayerId == payerId && (keyed.Contains(p.Id) || p.Id > through || changed.Contains(p.Id)))
+            .Select(p => p.Id);
+        return payments.Where(p => ofPayer.Contains(p.Id));
     }
 
-    /// <summary>The payment's key is as the payment is now.</summary>
-    public Expression<Func<Payment, bool>> Keyed()
+    /// <summary>
+    /// For a payment that has a key (every one up to <see cref="Through"/>): the key is as the payment is now. Joined to
+    /// the keys, which hold nothing past <see cref="Through"/>; said again here, SQLite read every payment to sort them.
+    /// </summary>
+    public Expression<Func<Payment, bool>> KeyCurrent()
     {
-        var through = Through;
         var changed = Changed;
-        return p => p.Id <= through && !changed.Contains(p.Id);
+        return p => !changed.Contains(p.Id);
     }
 
     /// <summary>The payment has no key yet, or one its repair may have left behind: read from its own columns.</summary>

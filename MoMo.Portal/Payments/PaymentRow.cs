@@ -77,7 +77,7 @@ public sealed record PaymentRow(
         string sortBy, bool descending, int skip, int take, CancellationToken cancellationToken)
     {
         var keyed = from k in keys.Keys!
-                    join p in payments.Where(keys.Keyed()) on k.PaymentId equals p.Id
+                    join p in payments.Where(keys.KeyCurrent()) on k.PaymentId equals p.Id
                     select new { k.PayerId, k.Currency, k.AmountMinor, k.PaymentId, Payment = p };
         var ordered = (sortBy, descending) switch
         {

@@ -67,6 +67,9 @@ internal static class PortalBenchmark
         await MeasureAsync(factory, "partner=partner-3, newest first", new PaymentFilter { Partner = "partner-3" }, null, true);
         await MeasureAsync(factory, "status=Errored, newest first", new PaymentFilter { Status = "Errored" }, null, true);
         await MeasureAsync(factory, "search by bank transaction id", new PaymentFilter { Search = $"TX-{count / 2}" }, null, true);
+        await MeasureAsync(factory, "search by payer reference", new PaymentFilter { Search = "payer-123" }, null, true);
+        await MeasureAsync(factory, "all payments sorted by amount, largest first", new PaymentFilter(), "Amount", true);
+        await MeasureAsync(factory, "page 40 of all payments sorted by payer", new PaymentFilter(), "PayerId", false, page: 40);
         await MeasureAsync(factory, "status=Held (partner disabled)", new PaymentFilter { Status = PaymentFilter.HeldStatus }, null, true);
         await MeasureAsync(factory, "page 400 of the unfiltered list", new PaymentFilter(), null, true, page: 400);
         await MeasureDashboardAsync(factory, app.Services.GetRequiredService<MoMo.Portal.Days.DayTotalsReader>());

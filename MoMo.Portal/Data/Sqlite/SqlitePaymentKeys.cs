@@ -86,10 +86,11 @@ internal static class SqlitePaymentKeys
     /// <summary>A file as a URI that SQLite opens or attaches read-only.</summary>
     public static string ReadOnlyUri(string path) => new Uri(path).AbsoluteUri + "?mode=ro";
 
-    /// <summary>Creates the keys file with its schema if it is missing (once per file and process).</summary>
+    /// <summary>Creates the keys file with its schema if it is missing.</summary>
     public static void EnsureCreated(string path)
     {
-        if (s_created.ContainsKey(path))
+        // Checked again when the file is gone: an operator may delete it for the portal to write it anew.
+        if (s_created.ContainsKey(path) && File.Exists(path))
         {
             return;
         }
