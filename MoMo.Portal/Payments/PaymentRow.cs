@@ -89,8 +89,9 @@ public sealed record PaymentRow(
         var head = await ordered.Select(x => x.Payment).Take(skip + take).Select(Projection(db.Partners)).ToListAsync(cancellationToken);
         var tail = await Sort(payments.Where(keys.Tail()), sortBy, descending).Take(skip + take)
             .Select(Projection(db.Partners)).ToListAsync(cancellationToken);
+        // A payment copied between the reading of the watermark and the head's query is in both: once is enough.
         // Ordinal, as SQLite compares text.
-        IEnumerable<PaymentRow> merged = head.Concat(tail);
+        IEnumerable<PaymentRow> merged = head.Concat(tail).DistinctBy(r => r.Id);
         merged = (sortBy, descending) switch
         {
             (nameof(PayerId), false) => merged.OrderBy(r => r.PayerId, StringComparer.Ordinal).ThenBy(r => r.Id),

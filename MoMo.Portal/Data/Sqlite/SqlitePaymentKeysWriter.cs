@@ -38,7 +38,7 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
                         }
                     }
                 }
-                catch (Exception exception) when (exception is SqliteException or IOException)
+                catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     // Queries read the payments the keys lack, so nothing is wrong meanwhile, only slower.
                     LogCopyFailed(exception);
@@ -135,8 +135,8 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
         /// <summary>Copies the next keys in one transaction that writes the keys file alone; returns how many.</summary>
         public async Task<int> CopyAsync(CancellationToken cancellationToken)
         {
-            // Deferred: the transaction reads the database and takes only the keys file's write lock, at its insert.
-            await using var transaction = connection.BeginTransaction(deferred: true);
+            // The database is attached read-only, so the transaction takes the keys file's write lock alone.
+            await using var transaction = connection.BeginTransaction();
             _copy.Transaction = transaction;
             var copied = await _copy.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
