@@ -127,7 +127,8 @@ public abstract class PaymentKeysTests(DatabaseProvider provider)
     {
         await using var db = portal.CreateDbContext();
         return (await PaymentKeys.ReadAsync(db, Ct)).Through == await db.Payments.MaxAsync(p => p.Id, Ct);
-    }, "the keys writer copied every payment's keys");
+        // A writer that met the test's lock for longer than its busy timeout waits 5 s before it tries again.
+    }, "the keys writer copied every payment's keys", TimeSpan.FromSeconds(30));
 }
 
 public sealed class PaymentKeysOnSqliteTests() : PaymentKeysTests(DatabaseProvider.Sqlite);
