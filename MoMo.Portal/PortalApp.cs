@@ -65,6 +65,10 @@ public static class PortalApp
         }
 
         await app.Services.MigrateIfEnabledAsync();
+        if (app.Services.GetService<Data.Sqlite.SqlitePaymentKeysWriter>() is { } keys)
+        {
+            await keys.ForgetOtherHistoryAsync(CancellationToken.None);
+        }
 
         await SmtpStartupCheck.RunAsync(app.Services);
 

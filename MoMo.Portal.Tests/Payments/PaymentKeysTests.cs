@@ -134,3 +134,45 @@ public abstract class PaymentKeysTests(DatabaseProvider provider)
 public sealed class PaymentKeysOnSqliteTests() : PaymentKeysTests(DatabaseProvider.Sqlite);
 
 public sealed class PaymentKeysOnPostgresTests() : PaymentKeysTests(DatabaseProvider.Postgres);
+
+/// <summary>The keys file on SQLite when the database goes back in time, as a restored backup does.</summary>
+public sealed class PaymentKeysFileTests
+{
+    [Fact]
+    public async Task Keys_past_the_databases_last_payment_are_forgotten_so_payments_that_take_those_ids_again_are_found()
+    {
+        await using var portal = new PortalFactory().With("Routing:RunBackgroundJobs", "false");
+        await portal.InitializeAsync();
+        await portal.Services.GetRequiredService<PayerService>().CreateAsync("payer-new", "New payer", null, "test", Ct);
+        for (var i = 0; i < 6; i++)
+        {
+            await portal.PostPaymentAsync();
+        }
+
+        await WaitForKeysThroughAsync(portal, 6);
+
+        // Back to when the database held three payments (of 10.00 each): their ids 4 to 6 will be handed out again.
+        await portal.ExecuteSqlAsync("""
+            DELETE FROM "Payments" WHERE "Id" > 3;
+            UPDATE "sqlite_sequence" SET "seq" = 3 WHERE "name" = 'Payments';
+            """);
+        await portal.Services.GetRequiredService<MoMo.Portal.Data.Sqlite.SqlitePaymentKeysWriter>().ForgetOtherHistoryAsync(Ct);
+        for (var i = 0; i < 3; i++)
+        {
+            await portal.PostPaymentAsync(amount: "1.00", payer: "payer-new");
+        }
+
+        await WaitForKeysThroughAsync(portal, 6);
+        await using var db = portal.CreateDbContext();
+        var (rows, _) = await PaymentRow.PageAsync(db, new PaymentFilter { Payer = "payer-new" }, nameof(PaymentRow.Id), false, 0, 10, Ct);
+        Assert.Equal([4L, 5L, 6L], rows.Select(r => r.Id));
+        var byAmount = await PaymentRow.PageAsync(db, new PaymentFilter(), nameof(PaymentRow.Amount), false, 0, 10, Ct);
+        Assert.Equal([4L, 5L, 6L, 1L, 2L, 3L], byAmount.Rows.Select(r => r.Id));
+    }
+
+    private static Task WaitForKeysThroughAsync(PortalFactory portal, long id) => PortalFactory.WaitUntilAsync(async () =>
+    {
+        await using var db = portal.CreateDbContext();
+        return (await PaymentKeys.ReadAsync(db, Ct)).Through == id;
+    }, $"the keys writer copied payment {id}'s keys", TimeSpan.FromSeconds(30));
+}

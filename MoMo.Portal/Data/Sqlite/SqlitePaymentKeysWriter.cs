@@ -52,6 +52,20 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
         }
     }
 
+    /// <summary>
+    /// Starts the keys file over if it holds keys past the database's last payment (a database restored from a backup):
+    /// run at start, before banks are served, since new payments would take those ids again.
+    /// </summary>
+    public async Task ForgetOtherHistoryAsync(CancellationToken cancellationToken)
+    {
+        // No database yet (MoMo:MigrateOnStart off, nothing migrated): no keys to compare with it either.
+        if (Files() is ({ } databaseFile, { } keysPath) && File.Exists(databaseFile))
+        {
+            await using var session = await KeysSession.OpenAsync(keysPath, databaseFile, cancellationToken);
+            await session.ForgetOtherHistoryAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Copies every payment's keys not copied yet, now (the benchmark over a database it filled by hand); returns how many.</summary>
     public async Task<int> CatchUpAsync(CancellationToken cancellationToken)
     {
@@ -124,6 +138,13 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
         /// </summary>
         public async Task ForgetOtherHistoryAsync(CancellationToken cancellationToken)
         {
+            // A database not migrated yet (MoMo:MigrateOnStart off) has no payments to compare with.
+            await using var migrated = Command(connection, """SELECT EXISTS (SELECT 1 FROM portal.sqlite_master WHERE "name" = 'Payments')""");
+            if (await migrated.ExecuteScalarAsync(cancellationToken) is 0L)
+            {
+                return;
+            }
+
             await using var check = Command(connection, """
                 DELETE FROM main."PaymentKeys"
                 WHERE (SELECT COALESCE(MAX("PaymentId"), 0) FROM main."PaymentKeys")
