@@ -69,7 +69,8 @@ internal static class SqlitePaymentKeys
     /// </summary>
     public static string? DatabaseFile(string dataSource)
     {
-        if (dataSource is "" || dataSource.Contains(":memory:", StringComparison.Ordinal) || dataSource.Contains("mode=memory", StringComparison.Ordinal))
+        if (dataSource is "" || dataSource.Contains(":memory:", StringComparison.Ordinal)
+            || dataSource.Contains("mode=memory", StringComparison.Ordinal))
         {
             return null;
         }
@@ -130,7 +131,8 @@ internal static class SqlitePaymentKeys
         {
             // Opened some other way (a connection handed to the context, a database in memory): an empty keys table,
             // so every payment counts as not copied yet and is read from its own columns. Exact, only slower.
-            command.CommandText = $"ATTACH DATABASE ':memory:' AS {Schema}; {CreateSchema.Replace("EXISTS \"", $"EXISTS {Schema}.\"", StringComparison.Ordinal)}";
+            var schema = CreateSchema.Replace("EXISTS \"", $"EXISTS {Schema}.\"", StringComparison.Ordinal);
+            command.CommandText = $"ATTACH DATABASE ':memory:' AS {Schema}; {schema}";
         }
 
         command.ExecuteNonQuery();
