@@ -111,15 +111,20 @@ internal static class SqlitePaymentKeys
     /// <summary>Attaches the keys file to <paramref name="connection"/> read-only, once per underlying connection.</summary>
     public static void Attach(SqliteConnection connection)
     {
+        if (connection.Handle is not { } handle || s_attached.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
         // A read-only connection (EF Core's check that the database exists) reads no payments.
-        if (connection.Handle is not { } handle || s_attached.TryGetValue(handle, out _)
-            || new SqliteConnectionStringBuilder(connection.ConnectionString).Mode == SqliteOpenMode.ReadOnly)
+        var settings = new SqliteConnectionStringBuilder(connection.ConnectionString);
+        if (settings.Mode == SqliteOpenMode.ReadOnly)
         {
             return;
         }
 
         // As the connection string names it: an open connection's DataSource is the file's path, whichever way it was named.
-        var dataSource = new SqliteConnectionStringBuilder(connection.ConnectionString).DataSource;
+        var dataSource = settings.DataSource;
         using var command = connection.CreateCommand();
         if (dataSource.StartsWith("file:", StringComparison.Ordinal) && PathFor(dataSource) is { } path)
         {

@@ -27,15 +27,12 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
             {
                 try
                 {
+                    // The start compared the file with the database (ForgetOtherHistoryAsync) before banks were served.
                     await using var session = await KeysSession.OpenAsync(keysPath, databaseFile, stoppingToken);
-                    await session.ForgetOtherHistoryAsync(stoppingToken);
                     while (true)
                     {
-                        // Caught up: wait a moment. Behind (a first start over an existing database): copy on at once.
-                        if (await session.CopyAsync(stoppingToken) < SqlitePaymentKeys.CopyBatch)
-                        {
-                            await Task.Delay(Interval, stoppingToken);
-                        }
+                        await session.CopyUntilCaughtUpAsync(stoppingToken);
+                        await Task.Delay(Interval, stoppingToken);
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -76,16 +73,7 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
 
         await using var session = await KeysSession.OpenAsync(keysPath, databaseFile, cancellationToken);
         await session.ForgetOtherHistoryAsync(cancellationToken);
-        var total = 0;
-        int copied;
-        do
-        {
-            copied = await session.CopyAsync(cancellationToken);
-            total += copied;
-        }
-        while (copied == SqlitePaymentKeys.CopyBatch);
-
-        return total;
+        return await session.CopyUntilCaughtUpAsync(cancellationToken);
     }
 
     /// <summary>The database file and its keys file; nulls for a database that is not a plain file.</summary>
@@ -153,8 +141,26 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
             await check.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        /// <summary>
+        /// Copies the keys of every payment not copied yet, a batch a transaction: one when caught up, as many as it
+        /// takes after a first start over an existing database. Returns how many.
+        /// </summary>
+        public async Task<int> CopyUntilCaughtUpAsync(CancellationToken cancellationToken)
+        {
+            var total = 0;
+            int copied;
+            do
+            {
+                copied = await CopyAsync(cancellationToken);
+                total += copied;
+            }
+            while (copied == SqlitePaymentKeys.CopyBatch);
+
+            return total;
+        }
+
         /// <summary>Copies the next keys in one transaction that writes the keys file alone; returns how many.</summary>
-        public async Task<int> CopyAsync(CancellationToken cancellationToken)
+        private async Task<int> CopyAsync(CancellationToken cancellationToken)
         {
             // The database is attached read-only, so the transaction takes the keys file's write lock alone.
             await using var transaction = connection.BeginTransaction();
