@@ -25,7 +25,8 @@ internal static class EndToEndBenchmark
         var clock = Stopwatch.StartNew();
 
         await using var partner = await LoopbackPartner.StartAsync(received, clock);
-        var builder = BenchPortal.CreateBuilder(Path.Combine(Path.GetTempPath(), $"momo-bench-e2e-{Guid.NewGuid():N}"));
+        using var scratch = ScratchDirectory.Create("e2e");
+        var builder = BenchPortal.CreateBuilder(scratch.Path);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AllowLoopbackPartners();
         builder.AddPortal();

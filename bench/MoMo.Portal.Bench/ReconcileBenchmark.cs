@@ -21,7 +21,8 @@ internal static class ReconcileBenchmark
         var options = new Options(args);
         var count = options.Get("entries", 100_000);
         var unreferenced = options.Get("unreferenced", 0);
-        var directory = Path.Combine(Path.GetTempPath(), $"momo-bench-reconcile-{Guid.NewGuid():N}");
+        using var scratch = ScratchDirectory.Create("reconcile");
+        var directory = scratch.Path;
         var builder = BenchPortal.CreateBuilder(directory);
         builder.Configuration["Routing:RunBackgroundJobs"] = "false";
         builder.AddPortal();
@@ -50,7 +51,6 @@ internal static class ReconcileBenchmark
                 $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB |"));
         }
 
-        Directory.Delete(directory, recursive: true);
         return 0;
     }
 

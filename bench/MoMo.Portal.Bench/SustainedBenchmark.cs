@@ -93,7 +93,8 @@ internal static class SustainedBenchmark
             await PostgresDatabase.RecreateAsync(postgres);
         }
 
-        var builder = BenchPortal.CreateBuilder(Path.Combine(Path.GetTempPath(), $"momo-bench-sustain-{Guid.NewGuid():N}"), logLevel: "Error");
+        using var scratch = ScratchDirectory.Create("sustain");
+        var builder = BenchPortal.CreateBuilder(scratch.Path, logLevel: "Error");
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AllowLoopbackPartners();
         builder.Configuration["Intake:RequestsPerSecondPerBank"] = "1000000";
