@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using MoMo.Portal.Partners;
@@ -10,15 +11,31 @@ namespace MoMo.Portal.Notifiers;
 /// </summary>
 public static class WebhookSigner
 {
-    public static string Sign(string secret, string messageId, long timestamp, string body)
+    public static string Sign(string secret, string messageId, long timestamp, string body) =>
+        Sign(secret, messageId, timestamp, Encoding.UTF8.GetBytes(body));
+
+    /// <summary>The signature of a body as it goes on the wire, already UTF-8.</summary>
+    public static string Sign(string secret, string messageId, long timestamp, ReadOnlySpan<byte> body)
     {
         if (!WebhookSecrets.TryGetKey(secret, out var key))
         {
             throw new ArgumentException("The partner's webhook secret is not a valid whsec_ secret.", nameof(secret));
         }
 
-        var signed = Encoding.UTF8.GetBytes($"{messageId}.{timestamp}.{body}");
-        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed));
+        var prefix = Encoding.UTF8.GetBytes($"{messageId}.{timestamp}.");
+        var signed = ArrayPool<byte>.Shared.Rent(prefix.Length + body.Length);
+        try
+        {
+            prefix.CopyTo(signed, 0);
+            body.CopyTo(signed.AsSpan(prefix.Length));
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(key, signed.AsSpan(0, prefix.Length + body.Length), mac);
+            return "v1," + Convert.ToBase64String(mac);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(signed);
+        }
     }
 
     /// <summary>True when <paramref name="signatureHeader"/> holds a v1 signature of the message made with the secret.</summary>
