@@ -41,6 +41,12 @@ internal static class RoutingBenchmark
         using var scratch = ScratchDirectory.Create("route");
         var directory = scratch.Path;
 
+        if (options.Postgres is { } postgres)
+        {
+            // A fresh database, as the SQLite run has: the backlog's proof keys and webhook ids start over each run.
+            await PostgresDatabase.RecreateAsync(postgres);
+        }
+
         await using var receiver = await StartReceiverAsync(slowMs);
         var builder = BenchPortal.CreateBuilder(directory);
         builder.AllowLoopbackPartners();
