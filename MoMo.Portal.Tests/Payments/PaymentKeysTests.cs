@@ -135,7 +135,7 @@ public sealed class PaymentKeysOnSqliteTests() : PaymentKeysTests(DatabaseProvid
 
 public sealed class PaymentKeysOnPostgresTests() : PaymentKeysTests(DatabaseProvider.Postgres);
 
-/// <summary>The keys file on SQLite when the database goes back in time, as a restored backup does.</summary>
+/// <summary>The keys file on SQLite when the database is not the one it was copied from: a restored backup, another installation's.</summary>
 public sealed class PaymentKeysFileTests
 {
     [Fact]
@@ -168,6 +168,46 @@ public sealed class PaymentKeysFileTests
         Assert.Equal([4L, 5L, 6L], rows.Select(r => r.Id));
         var byAmount = await PaymentRow.PageAsync(db, new PaymentFilter(), nameof(PaymentRow.Amount), false, 0, 10, Ct);
         Assert.Equal([4L, 5L, 6L, 1L, 2L, 3L], byAmount.Rows.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Keys_that_disagree_with_the_payments_of_their_ids_are_forgotten_but_a_repaired_payer_is_no_disagreement()
+    {
+        await using var portal = new PortalFactory().With("Routing:RunBackgroundJobs", "false");
+        await portal.InitializeAsync();
+        await portal.Services.GetRequiredService<PayerService>().CreateAsync("payer-new", "New payer", null, "test", Ct);
+        await portal.Services.GetRequiredService<BankService>().SetUnknownReferenceAsync(
+            PortalFactory.BankCode, UnknownReferencePolicy.Hold, "test", Ct);
+        var held = await portal.PostPaymentAsync(payer: "unregistered");
+        for (var i = 0; i < 5; i++)
+        {
+            await portal.PostPaymentAsync();
+        }
+
+        await WaitForKeysThroughAsync(portal, 6);
+        var suspense = portal.Services.GetRequiredService<SuspenseService>();
+        var proposed = await suspense.ProposeRepairAsync(new RepairProposal(held, null, "payer-new", null, null), "alice@momo.test", Ct);
+        Assert.True((await suspense.ApproveAsync(held, proposed.Value!.Version, "bob@momo.test", Ct)).Succeeded);
+        var writer = portal.Services.GetRequiredService<MoMo.Portal.Data.Sqlite.SqlitePaymentKeysWriter>();
+
+        // The same history, a repaired payer in it: the start must leave the file alone. A test connection holds the
+        // file's write lock meanwhile, so a start-over would fail here rather than be copied back unseen.
+        await using (var blocker = new SqliteConnection($"Data Source={Path.Combine(portal.DataDirectory, "momo.keys.db")};Pooling=False"))
+        {
+            await blocker.OpenAsync(Ct);
+            await using var transaction = blocker.BeginTransaction(deferred: false);
+            await writer.ForgetOtherHistoryAsync(Ct);
+        }
+
+        // Another installation's database with as many payments: the same ids, other payers and amounts.
+        await portal.ExecuteSqlAsync("""UPDATE "Payments" SET "PayerId" = 'payer-new', "AmountMinor" = 7000 - "Id" """);
+        await writer.ForgetOtherHistoryAsync(Ct);
+        await WaitForKeysThroughAsync(portal, 6);
+        await using var db = portal.CreateDbContext();
+        var (rows, _) = await PaymentRow.PageAsync(db, new PaymentFilter { Payer = "payer-new" }, nameof(PaymentRow.Id), false, 0, 10, Ct);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], rows.Select(r => r.Id));
+        var byAmount = await PaymentRow.PageAsync(db, new PaymentFilter(), nameof(PaymentRow.Amount), false, 0, 10, Ct);
+        Assert.Equal([6L, 5L, 4L, 3L, 2L, 1L], byAmount.Rows.Select(r => r.Id));
     }
 
     private static Task WaitForKeysThroughAsync(PortalFactory portal, long id) => PortalFactory.WaitUntilAsync(async () =>

@@ -50,8 +50,9 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
     }
 
     /// <summary>
-    /// Starts the keys file over if it holds keys past the database's last payment (a database restored from a backup):
-    /// run at start, before banks are served, since new payments would take those ids again.
+    /// Starts the keys file over if it describes another history than the database's (a database restored from a
+    /// backup, or another installation's put in place): run at start, before banks are served, since new payments would
+    /// take the ids of keys past the database's last payment again.
     /// </summary>
     public async Task ForgetOtherHistoryAsync(CancellationToken cancellationToken)
     {
@@ -86,6 +87,9 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
     /// <summary>The writer's own connection: the keys file as main, the database attached read-only.</summary>
     private sealed class KeysSession(SqliteConnection connection) : IAsyncDisposable
     {
+        /// <summary>How many keys the start compares with their payments: point lookups, a few milliseconds however many payments.</summary>
+        private const int Samples = 256;
+
         private readonly SqliteCommand _copy = Command(connection, $"""
             INSERT OR REPLACE INTO main."PaymentKeys" ("PaymentId", "PayerId", "Currency", "AmountMinor")
             SELECT p."Id", p."PayerId", p."Currency", p."AmountMinor" FROM portal."Payments" AS p
@@ -121,8 +125,16 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
         }
 
         /// <summary>
-        /// Keys past the database's last payment belong to another history (a database restored from a backup, or
-        /// replaced): they could name payments that will get their ids again, so the file starts over.
+        /// Starts the file over when its keys belong to another history than the database's:
+        /// <list type="bullet">
+        /// <item>keys past the database's last payment (a database restored from a backup): new payments would take
+        /// those ids again;</item>
+        /// <item>keys that disagree with the payments of the same ids (another installation's database put in place,
+        /// or a copy that went its own way).</item>
+        /// </list>
+        /// The second is checked on the last key and on <see cref="Samples"/> keys spread evenly below it: a database
+        /// from another history disagrees nearly everywhere, a copy that diverged disagrees at its end. Payments repaired
+        /// out of suspense may disagree with their keys by design (queries read their own columns).
         /// </summary>
         public async Task ForgetOtherHistoryAsync(CancellationToken cancellationToken)
         {
@@ -133,12 +145,31 @@ public sealed partial class SqlitePaymentKeysWriter(PortalDatabase database, ILo
                 return;
             }
 
-            await using var check = Command(connection, """
-                DELETE FROM main."PaymentKeys"
-                WHERE (SELECT COALESCE(MAX("PaymentId"), 0) FROM main."PaymentKeys")
-                      > (SELECT COALESCE(MAX("Id"), 0) FROM portal."Payments")
+            await using var check = Command(connection, $"""
+                WITH RECURSIVE
+                    "Spread" ("Last", "Step") AS (
+                        SELECT MAX("PaymentId"), MAX(1, MAX("PaymentId") / {Samples}) FROM main."PaymentKeys"),
+                    "Sample" ("Id") AS (
+                        SELECT "Last" FROM "Spread" WHERE "Last" IS NOT NULL
+                        UNION ALL
+                        SELECT "Id" - "Step" FROM "Sample", "Spread" WHERE "Id" - "Step" > 0)
+                SELECT
+                    (SELECT COALESCE(MAX("PaymentId"), 0) FROM main."PaymentKeys")
+                        > (SELECT COALESCE(MAX("Id"), 0) FROM portal."Payments")
+                    OR EXISTS (
+                        SELECT 1 FROM "Sample"
+                        JOIN main."PaymentKeys" AS k ON k."PaymentId" = "Sample"."Id"
+                        LEFT JOIN portal."Payments" AS p ON p."Id" = k."PaymentId"
+                        WHERE (p."Id" IS NULL OR p."PayerId" IS NOT k."PayerId" OR p."Currency" IS NOT k."Currency"
+                               OR p."AmountMinor" IS NOT k."AmountMinor")
+                          AND k."PaymentId" NOT IN (
+                              SELECT "PaymentId" FROM portal."SuspenseCases" WHERE "Resolution" = '{nameof(Suspense.SuspenseResolution.Repaired)}'))
                 """);
-            await check.ExecuteNonQueryAsync(cancellationToken);
+            if (await check.ExecuteScalarAsync(cancellationToken) is 1L)
+            {
+                await using var forget = Command(connection, """DELETE FROM main."PaymentKeys" """);
+                await forget.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         /// <summary>
