@@ -112,7 +112,7 @@ public static class PortalApp
 
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthEndpoints();
-        app.MapControllers();
+        app.MapBankApi();
         app.UsePaymentRouting();
         app.MapDevelopmentWebhookReceiver();
         app.MapPaymentExport();

@@ -16,7 +16,7 @@ internal static class BankApiOpenApi
     public static void Configure(OpenApiOptions options)
     {
         options.ShouldInclude = description =>
-            description.ActionDescriptor.EndpointMetadata.OfType<ApiControllerAttribute>().Any();
+            description.ActionDescriptor.EndpointMetadata.OfType<BankApiEndpoint>().Any();
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "MoMo Portal bank API";
@@ -70,7 +70,7 @@ internal static class BankApiOpenApi
             // Every operation of the bank API needs the key: declared, generated clients send it.
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] }];
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-            if (metadata.OfType<JsonBodyAttribute>().FirstOrDefault() is { } body)
+            if (metadata.OfType<JsonBody>().FirstOrDefault() is { } body)
             {
                 var schema = await context.GetOrCreateSchemaAsync(body.RequestType, null, cancellationToken);
                 operation.RequestBody = new OpenApiRequestBody
@@ -80,7 +80,7 @@ internal static class BankApiOpenApi
                 };
             }
 
-            if (metadata.OfType<ProblemResponsesAttribute>().FirstOrDefault() is { } problems)
+            if (metadata.OfType<ProblemResponses>().FirstOrDefault() is { } problems)
             {
                 var schema = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, cancellationToken);
                 operation.Responses ??= [];

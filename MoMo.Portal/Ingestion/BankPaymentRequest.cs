@@ -26,19 +26,11 @@ public sealed record BankPaymentRequest(
     string? PaymentBankDate);
 
 /// <summary>
-/// Declares the JSON body an action reads raw, for the OpenAPI description only (see <see cref="BankApiOpenApi"/>).
+/// Declares the JSON body an endpoint reads raw, for the OpenAPI description only (see <see cref="BankApiOpenApi"/>).
 /// Deliberately not <c>IAcceptsMetadata</c>: routing would then refuse other content types with its own 415 before
 /// the request could be kept as proof.
 /// </summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class JsonBodyAttribute(Type requestType) : Attribute
-{
-    public Type RequestType { get; } = requestType;
-}
+public sealed record JsonBody(Type RequestType);
 
-/// <summary>The problem-details answers an action can give, for the OpenAPI description.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class ProblemResponsesAttribute(params int[] statusCodes) : Attribute
-{
-    public IReadOnlyList<int> StatusCodes { get; } = statusCodes;
-}
+/// <summary>The problem-details answers an endpoint can give, for the OpenAPI description.</summary>
+public sealed record ProblemResponses(IReadOnlyList<int> StatusCodes);

@@ -5,10 +5,9 @@ namespace MoMo.Portal.Ingestion;
 
 public static class IngestionExtensions
 {
-    /// <summary>The bank API: its controller, admission limits, the ingestion service and the proof store.</summary>
+    /// <summary>The bank API's services: admission limits, the ingestion service and the proof store (endpoints: <see cref="BankApi"/>).</summary>
     public static WebApplicationBuilder AddIngestion(this WebApplicationBuilder builder)
     {
-        builder.Services.AddControllers();
         builder.Services.AddProblemDetails();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ReferenceCache>();
