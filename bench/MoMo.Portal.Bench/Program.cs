@@ -15,6 +15,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR [--postgres CS] --key K [--n N] | route [--payments N] [--partners N] [--slow-ms MS] [--warmup N] [--postgres CS] | reconcile [--entries N] | e2e [--rate N] [--seconds N] | sustain [--seconds N] [--start N] [--connections N] [--rates R1,R2] [--partners N] [--postgres CS] | create-database --postgres CS");
+    Console.Error.WriteLine("usage: MoMo.Portal.Bench portal [--payments N] [--data DIR] | seed-ingest --data DIR [--postgres CS] --key K [--n N] | route [--payments N] [--partners N] [--slow-ms MS] [--warmup N] [--postgres CS] | reconcile [--entries N] | e2e [--rate N] [--seconds N] | sustain [--seconds N] [--start N] [--connections N] [--rates R1,R2] [--partners N] [--warmup-seconds N] [--postgres CS] | create-database --postgres CS");
     return 2;
 }
