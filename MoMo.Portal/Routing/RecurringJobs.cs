@@ -14,7 +14,7 @@ public sealed record RecurringJobRegistration(string Id, Action<IRecurringJobMan
 
 /// <summary>
 /// Registers every <see cref="RecurringJobRegistration"/> once the host has started, retrying while the storage is
-/// locked. Not on the start path: a process killed while Hangfire held its recurring-jobs lock leaves that lock until it
+/// locked or the database fails. Not on the start path: a process killed while Hangfire held its recurring-jobs lock leaves that lock until it
 /// expires (30 s on SQLite), and the next start must answer banks meanwhile, not wait for it.
 /// </summary>
 internal sealed partial class RecurringJobsRegistrar(
@@ -23,6 +23,7 @@ internal sealed partial class RecurringJobsRegistrar(
     : BackgroundService
 {
     private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_storageRetry = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,10 +41,20 @@ internal sealed partial class RecurringJobsRegistrar(
                     LogLocked(exception, registration.Id);
                     await Task.Delay(s_retry, stoppingToken);
                 }
+                catch (Exception exception) when (Data.DatabaseErrors.IsStorageFailure(exception))
+                {
+                    // The database went away (restarted, failed over) while the portal started: an exception out of a
+                    // background service would stop the whole host, banks and staff included, for a job registration.
+                    LogStorageFailed(exception, registration.Id);
+                    await Task.Delay(s_storageRetry, stoppingToken);
+                }
             }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hangfire's storage is locked (a stopped process's lock not yet expired); registering {JobId} again shortly")]
     private partial void LogLocked(Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not register the recurring job {JobId}: the database failed; trying again shortly")]
+    private partial void LogStorageFailed(Exception exception, string jobId);
 }
