@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ingestion benchmark: bank POSTs against a Release (published) MoMo Portal on loopback, fresh database,
 # wrk at 1, 16 and 64 connections (5 s warm-up + 15 s measured each). Prints a markdown table: payments/s,
-# p50/p99 latency, non-2xx answers, server RSS, and checks that every 2xx is a committed row.
+# p50/p99 latency, non-2xx answers, server RSS, CPU per payment, how busy the group-commit writer was and how many
+# payments each commit took, and checks that every 2xx is a committed row.
 #   bench/ingest.sh                      DURATION=15 WARMUP=5 CONNS="1 16 64" PORT=5301
 # The scale-out profile: PROVIDER=postgres runs on a fresh PostgreSQL database (MOMO_BENCH_POSTGRES names the server,
 # default: the throw-away cluster of `.ci/postgres start`), INSTANCES=2 starts two portals on it, each taking half of
@@ -57,12 +58,18 @@ max() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 # CPU time (clock ticks) used so far by the given processes: utime + stime from /proc/PID/stat.
 ticks() { local total=0 pid; for pid in "$@"; do [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done; echo "$total"; }
 db_ticks() { if [ "$PROVIDER" = postgres ]; then ticks $(pgrep -u postgres postgres || true); else echo 0; fi; }
+# The group-commit writers' own account, from the portal's /metrics (loopback may read it): seconds spent in commits,
+# commits and payments committed so far, summed over the instances. Commit seconds over the run's seconds is how busy
+# the writer was: near 100 % on SQLite, its one writer is what the banks wait for (PostgreSQL runs four per instance).
+commits() { local i; for i in $(seq 0 $((INSTANCES - 1))); do curl -sf "http://127.0.0.1:$((PORT + i))/metrics"; done |
+  awk '/^momo_ingestion_commit_duration_seconds_sum/ { s += $2 } /^momo_ingestion_commit_duration_seconds_count/ { c += $2 }
+       /^momo_ingestion_batch_size_sum/ { p += $2 } END { printf "%s %d %d", s + 0, c, p }'; }
 us_per() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "-" }'; }
 
 echo
 echo "database: $PROVIDER, instances: $INSTANCES"
-echo "| connections | payments/s | p50 ms | p99 ms | non-2xx | 2xx | new rows | server RSS MB | portal CPU µs/payment | PostgreSQL CPU µs/payment |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| connections | payments/s | p50 ms | p99 ms | non-2xx | 2xx | new rows | server RSS MB | portal CPU µs/payment | PostgreSQL CPU µs/payment | writer busy | payments/commit |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for c in $CONNS; do
   per=$(( c / INSTANCES > 0 ? c / INSTANCES : 1 )); t=$(( per < 2 ? 1 : 2 ))
   WRKS=()
@@ -71,7 +78,7 @@ for c in $CONNS; do
     WRKS+=($!)
   done
   wait "${WRKS[@]}"
-  before=$(rows); app_before=$(ticks "${SERVERS[@]}"); db_before=$(db_ticks)
+  before=$(rows); app_before=$(ticks "${SERVERS[@]}"); db_before=$(db_ticks); read -r commit_s0 commits0 committed0 <<< "$(commits)"; t0=$(date +%s.%N)
   WRKS=()
   for i in $(seq 0 $((INSTANCES - 1))); do
     RUN="run$c-$i" API_KEY="$KEY" UNKNOWN_EVERY="${UNKNOWN_EVERY:-0}" wrk -t"$t" -c"$per" -d"${DURATION}s" --latency -s "$ROOT/bench/wrk/momo-post.lua" \
@@ -79,8 +86,11 @@ for c in $CONNS; do
     WRKS+=($!)
   done
   wait "${WRKS[@]}"
+  read -r commit_s1 commits1 committed1 <<< "$(commits)"; t1=$(date +%s.%N)
   sleep 1 # let requests still in flight when wrk stopped finish before counting
   after=$(rows); app_used=$(( $(ticks "${SERVERS[@]}") - app_before )); db_used=$(( $(db_ticks) - db_before ))
+  writer=$(awk -v s="$commit_s0" -v S="$commit_s1" -v t="$t0" -v T="$t1" -v c="$commits0" -v C="$commits1" -v p="$committed0" -v P="$committed1" \
+    'BEGIN { printf "%.0f %% | %.1f", 100 * (S - s) / (T - t), (C > c ? (P - p) / (C - c) : 0) }')
   total=0; non2xx=0; rps=0; p50s=(); p99s=()
   for i in $(seq 0 $((INSTANCES - 1))); do
     out=$(cat "$WORK/wrk$i.out")
@@ -91,7 +101,7 @@ for c in $CONNS; do
     p99s+=("$(ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")")
   done
   db_cpu=$([ "$PROVIDER" = postgres ] && us_per "$db_used" $((after - before)) || echo "in process")
-  echo "| $((per * INSTANCES)) | $rps | $(max "${p50s[@]}") | $(max "${p99s[@]}") | $non2xx | $((total - non2xx)) | $((after - before)) | $(rss_mb) | $(us_per "$app_used" $((after - before))) | $db_cpu |"
+  echo "| $((per * INSTANCES)) | $rps | $(max "${p50s[@]}") | $(max "${p99s[@]}") | $non2xx | $((total - non2xx)) | $((after - before)) | $(rss_mb) | $(us_per "$app_used" $((after - before))) | $db_cpu | $writer |"
 done
 
 if [ -n "${ANCHORS_DIR:-}" ]; then
