@@ -25,19 +25,17 @@ public static class BankApi
     public static IEndpointRouteBuilder MapBankApi(this IEndpointRouteBuilder endpoints)
     {
         // The original route: a payment from Africa Bank, in the original body.
-        Describe(endpoints.MapPost("/africa_bank",
+        DescribeReceive(endpoints.MapPost("/africa_bank",
                 (HttpContext http, IngestionService ingestion, TimeProvider clock, CancellationToken cancellationToken) =>
                     ReceiveAsync(http, LegacyBankCode, ingestion, clock, cancellationToken)),
-            "receiveAfricaBankPayment", "Receive a payment from africa_bank (original route)", s_receiveProblems)
-            .WithMetadata(new JsonBody(typeof(BankPaymentRequest)));
+            "receiveAfricaBankPayment", "Receive a payment from africa_bank (original route)");
 
         // Repeating a request with the same transaction_id (or Idempotency-Key header) gets the original payment back
         // (200) instead of a second one.
-        Describe(endpoints.MapPost("/api/v1/banks/{bankCode}/payments",
+        DescribeReceive(endpoints.MapPost("/api/v1/banks/{bankCode}/payments",
                 (string bankCode, HttpContext http, IngestionService ingestion, TimeProvider clock, CancellationToken cancellationToken) =>
                     ReceiveAsync(http, bankCode, ingestion, clock, cancellationToken)),
-            "receivePayment", "Receive a payment", s_receiveProblems)
-            .WithMetadata(new JsonBody(typeof(BankPaymentRequest)));
+            "receivePayment", "Receive a payment");
 
         // A payment this bank sent, as stored, with its delivery status.
         Describe(endpoints.MapGet("/api/v1/banks/{bankCode}/payments/{id:long}", GetAsync),
@@ -48,6 +46,10 @@ public static class BankApi
     private static RouteHandlerBuilder Describe(RouteHandlerBuilder endpoint, string name, string summary, int[] problems) =>
         endpoint.AllowAnonymous().WithName(name).WithSummary(summary).WithTags("Bank payments")
             .WithMetadata(BankApiEndpoint.Instance, new ProblemResponses(problems));
+
+    /// <summary>A route that receives a payment: the same body, the same answers, whichever route the bank uses.</summary>
+    private static void DescribeReceive(RouteHandlerBuilder endpoint, string name, string summary) =>
+        Describe(endpoint, name, summary, s_receiveProblems).WithMetadata(new JsonBody(typeof(BankPaymentRequest)));
 
     private static async Task<Results<Created<BankPaymentResponse>, Ok<BankPaymentResponse>, ProblemHttpResult>> ReceiveAsync(
         HttpContext http, string bankCode, IngestionService ingestion, TimeProvider clock, CancellationToken cancellationToken)

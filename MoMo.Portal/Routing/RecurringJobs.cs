@@ -14,8 +14,8 @@ public sealed record RecurringJobRegistration(string Id, Action<IRecurringJobMan
 
 /// <summary>
 /// Registers every <see cref="RecurringJobRegistration"/> once the host has started, retrying while the storage is
-/// locked or the database fails. Not on the start path: a process killed while Hangfire held its recurring-jobs lock leaves that lock until it
-/// expires (30 s on SQLite), and the next start must answer banks meanwhile, not wait for it.
+/// locked or the database fails. Not on the start path: a process killed while Hangfire held its recurring-jobs lock
+/// leaves that lock until it expires (30 s on SQLite), and the next start must answer banks meanwhile, not wait for it.
 /// </summary>
 internal sealed partial class RecurringJobsRegistrar(
     IEnumerable<RecurringJobRegistration> registrations, IRecurringJobManager manager, IServiceProvider services,
