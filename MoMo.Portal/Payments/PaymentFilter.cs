@@ -57,7 +57,7 @@ public sealed record PaymentFilter
 
         if (!string.IsNullOrWhiteSpace(Partner))
         {
-            payments = payments.Where(p => p.PartnerAccountId == Partner);
+            payments = payments.Where(PaymentRules.OfPartner(Partner));
         }
 
         if (!string.IsNullOrWhiteSpace(Payer))

@@ -63,10 +63,27 @@ public static class PaymentRules
     public static bool IsQueued(PaymentStatus status, DateTime? nextAttemptAtUtc) =>
         status == PaymentStatus.Received && nextAttemptAtUtc is null;
 
+    /// <inheritdoc cref="InInbox"/>
+    public static readonly Expression<Func<Payment, bool>> InsideInbox =
+        p => p.Status == PaymentStatus.Received && p.NextAttemptAtUtc != null;
+
     /// <summary>
     /// Not in the inbox (<see cref="InInbox"/>): what SQLite indexes by partner. A query by partner that adds this
     /// condition reads that index; the inbox it reads apart, by status.
     /// </summary>
     public static readonly Expression<Func<Payment, bool>> OutsideInbox =
         p => p.Status != PaymentStatus.Received || p.NextAttemptAtUtc == null;
+
+    /// <summary>
+    /// The payments of <paramref name="partnerAccountId"/>, asked as the two halves SQLite indexes apart: outside the
+    /// inbox, by partner, and in the inbox, by status. As a plain condition on the partner SQLite read every payment.
+    /// </summary>
+    public static Expression<Func<Payment, bool>> OfPartner(string partnerAccountId) => p =>
+        (p.PartnerAccountId == partnerAccountId && (p.Status != PaymentStatus.Received || p.NextAttemptAtUtc == null))
+        || (p.PartnerAccountId == partnerAccountId && p.Status == PaymentStatus.Received && p.NextAttemptAtUtc != null);
+
+    /// <inheritdoc cref="OfPartner(string)"/>
+    public static Expression<Func<Payment, bool>> OfPartners(IReadOnlyCollection<string> partnerAccountIds) => p =>
+        (partnerAccountIds.Contains(p.PartnerAccountId) && (p.Status != PaymentStatus.Received || p.NextAttemptAtUtc == null))
+        || (partnerAccountIds.Contains(p.PartnerAccountId) && p.Status == PaymentStatus.Received && p.NextAttemptAtUtc != null);
 }

@@ -27,14 +27,15 @@ public sealed record PartnerHealth(
         var list = await partners.OrderBy(p => p.AccountId).Take(500).ToListAsync(cancellationToken);
         var ids = list.Select(p => p.AccountId).ToList();
         // Counted by status in the database; which statuses are "waiting" is the rule's to say.
-        var counts = (await db.Payments.Where(p => ids.Contains(p.PartnerAccountId) && p.Status != PaymentStatus.Delivered)
+        var counts = (await db.Payments.Where(PaymentRules.OfPartners(ids)).Where(p => p.Status != PaymentStatus.Delivered)
             .GroupBy(p => new { p.PartnerAccountId, p.Status })
             .Select(g => new { g.Key.PartnerAccountId, g.Key.Status, Count = g.Count() })
             .ToListAsync(cancellationToken))
             .Select(c => new { c.PartnerAccountId, Waiting = PaymentRules.IsOnItsWay(c.Status), Errored = c.Status == PaymentStatus.Errored, c.Count })
             .ToList();
         var lastSuccess = await (from a in db.DeliveryAttempts
-                                 join p in db.Payments on a.PaymentId equals p.Id
+                                 // A payment delivered once is never back in the router's inbox: its partner's index has it.
+                                 join p in db.Payments.Where(PaymentRules.OutsideInbox) on a.PaymentId equals p.Id
                                  where ids.Contains(p.PartnerAccountId) && a.Outcome == DeliveryOutcome.Delivered
                                  group a by p.PartnerAccountId into g
                                  select new { PartnerAccountId = g.Key, At = g.Max(a => a.StartedAtUtc) })
