@@ -37,7 +37,9 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         // A bank's transaction id names one payment: the database, not the application, decides a race.
         // Payments without one (NULL) are not constrained, in SQLite and PostgreSQL alike.
         payment.HasIndex(p => new { p.BankCode, p.BankReference }).IsUnique();
-        payment.HasIndex(p => p.DeliveryId).IsUnique();
+        // The delivery id has no index: no query looks a payment up by it, and it is unique by construction (a version 7
+        // GUID, 74 random bits within its millisecond); its unique index cost every commit three pages
+        // (docs/BENCHMARKS.md).
 
         // Every index is paid for by every stored payment in the one ingestion writer: ProofKey and ClaimToken had
         // indexes that no query needed, and dropping both was measurable (docs/BENCHMARKS.md). The router's two, what

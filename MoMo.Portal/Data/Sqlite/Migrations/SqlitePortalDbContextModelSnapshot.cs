@@ -874,9 +874,6 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeliveryId")
-                        .IsUnique();
-
                     b.HasIndex("Id")
                         .HasDatabaseName("IX_Payments_Unfolded")
                         .HasFilter("\"FoldedVersion\" <> \"BucketVersion\"");
