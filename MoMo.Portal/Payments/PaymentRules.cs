@@ -63,6 +63,10 @@ public static class PaymentRules
     public static bool IsQueued(PaymentStatus status, DateTime? nextAttemptAtUtc) =>
         status == PaymentStatus.Received && nextAttemptAtUtc is null;
 
+    /// <inheritdoc cref="IsQueued"/>
+    public static readonly Expression<Func<Payment, bool>> Queued =
+        p => p.Status == PaymentStatus.Received && p.NextAttemptAtUtc == null;
+
     /// <inheritdoc cref="InInbox"/>
     public static readonly Expression<Func<Payment, bool>> InsideInbox =
         p => p.Status == PaymentStatus.Received && p.NextAttemptAtUtc != null;
@@ -76,7 +80,8 @@ public static class PaymentRules
 
     /// <summary>
     /// The payments of <paramref name="partnerAccountId"/>, asked as the two halves SQLite indexes apart: outside the
-    /// inbox, by partner, and in the inbox, by status. As a plain condition on the partner SQLite read every payment.
+    /// inbox, by partner, and in the inbox, by status (<see cref="OutsideInbox"/> and <see cref="InsideInbox"/>, written
+    /// out: expressions do not combine). As a plain condition on the partner SQLite read every payment.
     /// </summary>
     public static Expression<Func<Payment, bool>> OfPartner(string partnerAccountId) => p =>
         (p.PartnerAccountId == partnerAccountId && (p.Status != PaymentStatus.Received || p.NextAttemptAtUtc == null))

@@ -75,8 +75,8 @@ public sealed partial class PaymentRouter(
         // its index, so the queues of partners that are away are not read.
         if (await db.Partners.Where(partner => partner.IsActive && (partner.PausedAtUtc == null || partner.NextProbeAtUtc <= Now)
                                                && !busy.Contains(partner.AccountId))
-                .AnyAsync(partner => db.Payments.Where(PaymentRules.OutsideInbox).Any(p => p.PartnerAccountId == partner.AccountId
-                    && p.Status == PaymentStatus.Received && p.NextAttemptAtUtc == null), cancellationToken))
+                .AnyAsync(partner => db.Payments.Where(PaymentRules.OutsideInbox).Where(PaymentRules.Queued)
+                    .Any(p => p.PartnerAccountId == partner.AccountId), cancellationToken))
         {
             return TimeSpan.Zero;
         }

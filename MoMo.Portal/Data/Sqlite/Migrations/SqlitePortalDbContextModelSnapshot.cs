@@ -887,10 +887,10 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("Currency", "ReceivedAtUtc");
 
+                    b.HasIndex("Status", "NextAttemptAtUtc");
+
                     b.HasIndex("PartnerAccountId", "Status", "NextAttemptAtUtc")
                         .HasFilter("\"Status\" <> 'Received' OR \"NextAttemptAtUtc\" IS NULL");
-
-                    b.HasIndex("Status", "NextAttemptAtUtc", "PartnerAccountId");
 
                     b.ToTable("Payments");
                 });

@@ -11,11 +11,11 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_Payments_PartnerAccountId_Status_NextAttemptAtUtc",
+                name: "IX_Payments_DeliveryId",
                 table: "Payments");
 
             migrationBuilder.DropIndex(
-                name: "IX_Payments_Status_NextAttemptAtUtc",
+                name: "IX_Payments_PartnerAccountId_Status_NextAttemptAtUtc",
                 table: "Payments");
 
             migrationBuilder.CreateIndex(
@@ -23,11 +23,6 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                 table: "Payments",
                 columns: new[] { "PartnerAccountId", "Status", "NextAttemptAtUtc" },
                 filter: "\"Status\" <> 'Received' OR \"NextAttemptAtUtc\" IS NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Payments_Status_NextAttemptAtUtc_PartnerAccountId",
-                table: "Payments",
-                columns: new[] { "Status", "NextAttemptAtUtc", "PartnerAccountId" });
         }
 
         /// <inheritdoc />
@@ -37,19 +32,16 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
                 name: "IX_Payments_PartnerAccountId_Status_NextAttemptAtUtc",
                 table: "Payments");
 
-            migrationBuilder.DropIndex(
-                name: "IX_Payments_Status_NextAttemptAtUtc_PartnerAccountId",
-                table: "Payments");
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_DeliveryId",
+                table: "Payments",
+                column: "DeliveryId",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Payments_PartnerAccountId_Status_NextAttemptAtUtc",
                 table: "Payments",
                 columns: new[] { "PartnerAccountId", "Status", "NextAttemptAtUtc" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Payments_Status_NextAttemptAtUtc",
-                table: "Payments",
-                columns: new[] { "Status", "NextAttemptAtUtc" });
         }
     }
 }

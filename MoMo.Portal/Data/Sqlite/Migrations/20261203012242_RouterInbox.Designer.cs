@@ -11,8 +11,8 @@ using MoMo.Portal.Data.Sqlite;
 namespace MoMo.Portal.Data.Sqlite.Migrations
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261203004117_NoDeliveryIdIndex")]
-    partial class NoDeliveryIdIndex
+    [Migration("20261203012242_RouterInbox")]
+    partial class RouterInbox
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -890,10 +890,10 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("Currency", "ReceivedAtUtc");
 
+                    b.HasIndex("Status", "NextAttemptAtUtc");
+
                     b.HasIndex("PartnerAccountId", "Status", "NextAttemptAtUtc")
                         .HasFilter("\"Status\" <> 'Received' OR \"NextAttemptAtUtc\" IS NULL");
-
-                    b.HasIndex("Status", "NextAttemptAtUtc", "PartnerAccountId");
 
                     b.ToTable("Payments");
                 });
