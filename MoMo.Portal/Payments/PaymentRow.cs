@@ -34,9 +34,9 @@ public sealed record PaymentRow(
     public static IQueryable<Payment> Sort(IQueryable<Payment> payments, string? column, bool descending) => column switch
     {
         nameof(Id) => descending ? payments.OrderByDescending(p => p.Id) : payments.OrderBy(p => p.Id),
-        // By partner, as the two halves SQLite indexes apart (PaymentRules.OfPartner): it merges the partner's index,
-        // in order, with the few payments in the router's inbox, sorted; as one query it sorted every payment.
-        nameof(PartnerAccountId) => SplitAtInbox(payments) is var halves && descending
+        // By partner, in the halves SQLite indexes apart: it merges the partner's index, in order, with the few payments
+        // in the router's inbox, sorted; as one query it sorted every payment.
+        nameof(PartnerAccountId) => PaymentRules.InHalves(payments) is var halves && descending
             ? halves.OrderByDescending(p => p.PartnerAccountId).ThenByDescending(p => p.ReceivedAtUtc)
             : halves.OrderBy(p => p.PartnerAccountId).ThenBy(p => p.ReceivedAtUtc),
         nameof(PayerId) => descending
@@ -51,9 +51,6 @@ public sealed record PaymentRow(
         nameof(ReceivedAtUtc) when !descending => payments.OrderBy(p => p.ReceivedAtUtc).ThenBy(p => p.Id),
         _ => payments.OrderByDescending(p => p.ReceivedAtUtc).ThenByDescending(p => p.Id),
     };
-
-    private static IQueryable<Payment> SplitAtInbox(IQueryable<Payment> payments) =>
-        payments.Where(PaymentRules.OutsideInbox).Concat(payments.Where(PaymentRules.InsideInbox));
 
     /// <summary>One page of the payments list and the number of payments matching the filter: what the page shows.</summary>
     public static async Task<(List<PaymentRow> Rows, int Total)> PageAsync(

@@ -213,7 +213,8 @@ internal static class PortalBenchmark
                 parameters["$status"].Value = status;
                 parameters["$attempts"].Value = attempts;
                 parameters["$delivery"].Value = $"msg_bench_{i}";
-                parameters["$next"].Value = status is "RetryScheduled" or "Received" ? Time(received.AddMinutes(5)) : DBNull.Value;
+                // A waiting payment older than a moment has been filed into its partner's queue by the router (no due time).
+                parameters["$next"].Value = status is "RetryScheduled" ? Time(received.AddMinutes(5)) : DBNull.Value;
                 parameters["$lastError"].Value = status is "Errored" or "RetryScheduled" ? "The partner answered HTTP 503 Service Unavailable." : DBNull.Value;
                 await insert.ExecuteNonQueryAsync();
             }
