@@ -36,7 +36,13 @@ public sealed class ReconciliationJourneyTests
         var dialog = ops.Locator(".mud-dialog");
         await dialog.Locator(".mud-select").First.ClickAsync();
         await ops.Locator(".mud-popover-open .mud-list-item", new() { HasText = "kiosk-7" }).ClickAsync();
-        await dialog.GetByLabel("Payer reference").FillAsync(PortalFactory.PayerId);
+        // The choice re-renders the dialog from the server: typing before that render lands loses the text on a busy
+        // machine, so wait for it, and for the typed value to stay, before creating.
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Combobox, new() { Name = "Partner" })).ToContainTextAsync("kiosk-7");
+        var payer = dialog.GetByLabel("Payer reference");
+        await payer.FillAsync(PortalFactory.PayerId);
+        await payer.BlurAsync();
+        await Assertions.Expect(payer).ToHaveValueAsync(PortalFactory.PayerId);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create payment" }).ClickAsync();
         await Assertions.Expect(ops.GetByText("No open break.")).ToBeVisibleAsync();
 

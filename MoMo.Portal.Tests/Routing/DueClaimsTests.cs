@@ -22,6 +22,8 @@ public abstract class DueClaimsTests(DatabaseProvider provider)
         var now = DateTime.UtcNow.AddSeconds(1);
 
         var received = await AnyDueAsync(portal, now);
+        await SetAsync(portal, id, PaymentStatus.Received, next: null, claimExpires: null);
+        var queued = await AnyDueAsync(portal, now);
         await SetAsync(portal, id, PaymentStatus.Delivered, next: null, claimExpires: null);
         var delivered = await AnyDueAsync(portal, now);
         await SetAsync(portal, id, PaymentStatus.RetryScheduled, next: now.AddMinutes(5), claimExpires: null);
@@ -37,8 +39,8 @@ public abstract class DueClaimsTests(DatabaseProvider provider)
 
         var disabled = await AnyDueAsync(portal, now.AddMinutes(2));
 
-        Assert.Equal((true, false, false, true, false, true, false),
-            (received, delivered, retryLater, retryNow, claimed, claimExpired, disabled));
+        Assert.Equal((true, true, false, false, true, false, true, false),
+            (received, queued, delivered, retryLater, retryNow, claimed, claimExpired, disabled));
     }
 
     private static async Task<bool> AnyDueAsync(PortalFactory portal, DateTime now)

@@ -92,9 +92,10 @@ public sealed partial class RoutingBacklog
             .Where(PaymentRules.OnItsWay)
             .Select(p => new
             {
-                Due = p.Status == PaymentStatus.Delivering || p.NextAttemptAtUtc <= now,
+                // A queued payment (no due time of its own) has been due since it was received, as a claimed one.
+                Due = p.Status == PaymentStatus.Delivering || p.NextAttemptAtUtc == null || p.NextAttemptAtUtc <= now,
                 Active = db.Partners.Any(partner => partner.AccountId == p.PartnerAccountId && partner.IsActive && partner.PausedAtUtc == null),
-                DueAt = p.Status == PaymentStatus.Delivering ? p.ReceivedAtUtc : p.NextAttemptAtUtc,
+                DueAt = p.Status == PaymentStatus.Delivering || p.NextAttemptAtUtc == null ? p.ReceivedAtUtc : p.NextAttemptAtUtc,
             })
             .GroupBy(p => new { p.Due, p.Active })
             .Select(g => new { g.Key.Due, g.Key.Active, Count = g.Count(), Oldest = g.Min(p => p.DueAt) })

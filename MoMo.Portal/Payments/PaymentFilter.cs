@@ -44,7 +44,7 @@ public sealed record PaymentFilter
         var disabled = partners.Where(Partners.Partner.HoldsPayments).Select(partner => partner.AccountId);
         if (Status == HeldStatus)
         {
-            payments = payments.Where(PaymentRules.OnItsWay).Where(p => disabled.Contains(p.PartnerAccountId));
+            payments = PaymentRules.InHalves(payments.Where(PaymentRules.OnItsWay).Where(p => disabled.Contains(p.PartnerAccountId)));
         }
         else if (Status == WaitingStatus)
         {
@@ -57,7 +57,11 @@ public sealed record PaymentFilter
 
         if (!string.IsNullOrWhiteSpace(Partner))
         {
-            payments = payments.Where(p => p.PartnerAccountId == Partner);
+            // A payment in any status but received is never in the router's inbox: then the partner's index has them all.
+            var ofPartner = payments.Where(p => p.PartnerAccountId == Partner);
+            payments = Enum.TryParse<PaymentStatus>(Status, out var only) && only != PaymentStatus.Received
+                ? ofPartner.Where(PaymentRules.OutsideInbox)
+                : PaymentRules.InHalves(ofPartner);
         }
 
         if (!string.IsNullOrWhiteSpace(Payer))

@@ -39,10 +39,51 @@ public static class PaymentRules
         p => p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled || p.Status == PaymentStatus.Delivering;
 
     /// <summary>
-    /// Due at <paramref name="now"/>: waiting for an attempt whose time has come, or claimed by a pass whose claim ran out
-    /// (its process died mid-delivery). The router claims only due payments, by compare-and-set on this rule.
+    /// Due at <paramref name="now"/>: waiting for an attempt whose time has come, queued for its partner, or claimed by a
+    /// pass whose claim ran out (its process died mid-delivery). The router claims only due payments, by compare-and-set
+    /// on this rule.
     /// </summary>
     public static Expression<Func<Payment, bool>> DueAt(DateTime now) => p =>
         ((p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled) && p.NextAttemptAtUtc <= now)
+        || (p.Status == PaymentStatus.Received && p.NextAttemptAtUtc == null)
         || (p.Status == PaymentStatus.Delivering && p.ClaimExpiresAtUtc <= now);
+
+    /// <summary>
+    /// In the router's inbox: received and due at a time, as every payment is when the bank's commit stores it. The
+    /// router claims it from there, or files it into its partner's queue when it waited (<see cref="IsQueued"/>).
+    /// </summary>
+    public static bool InInbox(PaymentStatus status, DateTime? nextAttemptAtUtc) =>
+        status == PaymentStatus.Received && nextAttemptAtUtc is not null;
+
+    /// <summary>
+    /// Queued for its partner: received, and filed by the router after it waited in the inbox (its partner was slow,
+    /// paused or disabled, or no router ran). It is due whenever its partner takes deliveries, oldest first, and has no
+    /// time of its own.
+    /// </summary>
+    public static bool IsQueued(PaymentStatus status, DateTime? nextAttemptAtUtc) =>
+        status == PaymentStatus.Received && nextAttemptAtUtc is null;
+
+    /// <inheritdoc cref="IsQueued"/>
+    public static readonly Expression<Func<Payment, bool>> Queued =
+        p => p.Status == PaymentStatus.Received && p.NextAttemptAtUtc == null;
+
+    /// <inheritdoc cref="InInbox"/>
+    public static readonly Expression<Func<Payment, bool>> InsideInbox =
+        p => p.Status == PaymentStatus.Received && p.NextAttemptAtUtc != null;
+
+    /// <summary>
+    /// Not in the inbox (<see cref="InInbox"/>): what SQLite indexes by partner. A query by partner that adds this
+    /// condition reads that index; the inbox it reads apart, by status.
+    /// </summary>
+    public static readonly Expression<Func<Payment, bool>> OutsideInbox =
+        p => p.Status != PaymentStatus.Received || p.NextAttemptAtUtc == null;
+
+    /// <summary>
+    /// The same payments, asked as the two halves SQLite indexes apart: outside the router's inbox (the partner's index
+    /// has them) and inside (the index by status has them, a moment's traffic). A query by partner asked in one piece
+    /// read every payment, since the partner's index leaves the inbox out; asked in halves, SQLite reads each with its
+    /// index and merges them, in order when sorted.
+    /// </summary>
+    public static IQueryable<Payment> InHalves(IQueryable<Payment> payments) =>
+        payments.Where(OutsideInbox).Concat(payments.Where(InsideInbox));
 }

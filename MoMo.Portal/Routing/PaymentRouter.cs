@@ -43,8 +43,11 @@ public sealed partial class PaymentRouter(
         List<string> partners;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            partners = await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(Now)), Now)
-                .Select(p => p.PartnerAccountId).Distinct().ToListAsync(cancellationToken);
+            await RouterInbox.FileAsync(db, turns, Now - options.Value.InboxWait, cancellationToken);
+            partners = db.Database.IsSqlite()
+                ? await DueClaims.PartnersWithDueOnSqliteAsync(db, Now, cancellationToken)
+                : await ForActivePartners(db, db.Payments.Where(PaymentRules.DueAt(Now)), Now)
+                    .Select(p => p.PartnerAccountId).Distinct().ToListAsync(cancellationToken);
         }
 
         var mine = partners.Where(lanes.TryEnter).ToList();
@@ -68,6 +71,16 @@ public sealed partial class PaymentRouter(
         var claimExpiry = await ForActivePartners(db, db.Payments, Now)
             .Where(p => p.Status == PaymentStatus.Delivering && !busy.Contains(p.PartnerAccountId))
             .MinAsync(p => p.ClaimExpiresAtUtc, cancellationToken);
+        // Queued payments have no due time: they are due now if their partner takes deliveries. Asked per partner, of
+        // its index, so the queues of partners that are away are not read.
+        if (await db.Partners.Where(partner => partner.IsActive && (partner.PausedAtUtc == null || partner.NextProbeAtUtc <= Now)
+                                               && !busy.Contains(partner.AccountId))
+                .AnyAsync(partner => db.Payments.Where(PaymentRules.OutsideInbox).Where(PaymentRules.Queued)
+                    .Any(p => p.PartnerAccountId == partner.AccountId), cancellationToken))
+        {
+            return TimeSpan.Zero;
+        }
+
         var next = new[] { nextAttempt, claimExpiry }.Where(t => t.HasValue).Min();
         return next is { } at ? (at > Now ? at - Now : TimeSpan.Zero) : TimeSpan.MaxValue;
     }

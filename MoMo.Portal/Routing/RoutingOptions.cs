@@ -63,6 +63,13 @@ public sealed class RoutingOptions : IValidatableObject
 
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a new payment waits in the router's inbox before it is filed into its partner's queue (SQLite; see
+    /// <see cref="RouterInbox"/>). Every lane reads the whole inbox to find its partner's payments, so the inbox is kept
+    /// to this much traffic; a payment a lane takes sooner is never filed.
+    /// </summary>
+    public TimeSpan InboxWait { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Run the Hangfire server and the router in this process. Off for a process that should only serve.</summary>
     public bool RunBackgroundJobs { get; set; } = true;
 
@@ -90,6 +97,11 @@ public sealed class RoutingOptions : IValidatableObject
             yield return new ValidationResult(
                 "Routing:PauseAfterFailures must be 0 or more, Routing:PauseAfterPeriod not negative, Routing:ProbeInterval at least 1 s.",
                 [nameof(PauseAfterFailures)]);
+        }
+
+        if (InboxWait < TimeSpan.Zero || InboxWait > TimeSpan.FromMinutes(1))
+        {
+            yield return new ValidationResult("Routing:InboxWait must be between 0 and 1 minute.", [nameof(InboxWait)]);
         }
 
         if (SecretOverlap < TimeSpan.Zero || SecretOverlap > TimeSpan.FromDays(30))

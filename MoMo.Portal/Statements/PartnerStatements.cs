@@ -42,7 +42,8 @@ public sealed class PartnerStatements(IDbContextFactory<PortalDbContext> dbFacto
         var asOf = asOfUtc is { } at ? DateTime.SpecifyKind(at.ToUniversalTime(), DateTimeKind.Utc) : closes.Values.Max();
         var start = calendar.StartUtc(from);
         var end = calendar.EndUtc(to);
-        var rows = await (from p in db.Payments.AsNoTracking()
+        // Delivered payments are never in the router's inbox: saying so lets SQLite read the partner's index.
+        var rows = await (from p in db.Payments.AsNoTracking().Where(PaymentRules.OutsideInbox)
                           where p.PartnerAccountId == partnerAccountId && p.ReceivedAtUtc >= start && p.ReceivedAtUtc < end
                           let delivered = db.DeliveryAttempts.Where(a => a.PaymentId == p.Id && a.Outcome == DeliveryOutcome.Delivered)
                               .Min(a => (DateTime?)a.StartedAtUtc)

@@ -9,6 +9,7 @@ public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbCon
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        MoMo.Portal.Payments.PaymentConfiguration.RouterIndexes(builder);
         MoMo.Portal.Payments.PaymentConfiguration.PayerAndAmountIndexes(builder);
     }
 }

@@ -26,6 +26,7 @@ public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        MoMo.Portal.Payments.PaymentConfiguration.RouterIndexesWithInbox(builder);
         MoMo.Portal.Payments.PaymentConfiguration.PaymentKeysApart(builder);
     }
 }

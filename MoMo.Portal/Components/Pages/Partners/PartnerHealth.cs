@@ -26,15 +26,19 @@ public sealed record PartnerHealth(
 
         var list = await partners.OrderBy(p => p.AccountId).Take(500).ToListAsync(cancellationToken);
         var ids = list.Select(p => p.AccountId).ToList();
-        // Counted by status in the database; which statuses are "waiting" is the rule's to say.
-        var counts = (await db.Payments.Where(p => ids.Contains(p.PartnerAccountId) && p.Status != PaymentStatus.Delivered)
-            .GroupBy(p => new { p.PartnerAccountId, p.Status })
-            .Select(g => new { g.Key.PartnerAccountId, g.Key.Status, Count = g.Count() })
-            .ToListAsync(cancellationToken))
+        // Counted by status in the database, only the statuses shown (on its way, errored): each is a range of the
+        // partner's index, where "not delivered" read all of it. The router's inbox is counted apart, by status (SQLite
+        // indexes it apart), and is a moment's traffic. Which statuses are "waiting" is the rule's to say.
+        var outside = db.Payments.Where(PaymentRules.OutsideInbox).Where(p => ids.Contains(p.PartnerAccountId)
+            && (p.Status == PaymentStatus.Received || p.Status == PaymentStatus.RetryScheduled
+                || p.Status == PaymentStatus.Delivering || p.Status == PaymentStatus.Errored));
+        var inbox = db.Payments.Where(PaymentRules.InsideInbox).Where(p => ids.Contains(p.PartnerAccountId));
+        var counts = new[] { await CountAsync(outside), await CountAsync(inbox) }.SelectMany(c => c)
             .Select(c => new { c.PartnerAccountId, Waiting = PaymentRules.IsOnItsWay(c.Status), Errored = c.Status == PaymentStatus.Errored, c.Count })
             .ToList();
         var lastSuccess = await (from a in db.DeliveryAttempts
-                                 join p in db.Payments on a.PaymentId equals p.Id
+                                 // A payment delivered once is never back in the router's inbox: its partner's index has it.
+                                 join p in db.Payments.Where(PaymentRules.OutsideInbox) on a.PaymentId equals p.Id
                                  where ids.Contains(p.PartnerAccountId) && a.Outcome == DeliveryOutcome.Delivered
                                  group a by p.PartnerAccountId into g
                                  select new { PartnerAccountId = g.Key, At = g.Max(a => a.StartedAtUtc) })
@@ -48,5 +52,11 @@ public sealed record PartnerHealth(
                 counts.Where(c => c.PartnerAccountId == p.AccountId && c.Errored).Sum(c => c.Count), p.StatementEmail,
                 p.PausedAtUtc, p.PauseReason);
         }).ToList();
+
+        Task<List<StatusCount>> CountAsync(IQueryable<Payment> payments) =>
+            payments.GroupBy(p => new { p.PartnerAccountId, p.Status })
+                .Select(g => new StatusCount(g.Key.PartnerAccountId, g.Key.Status, g.Count())).ToListAsync(cancellationToken);
     }
+
+    private sealed record StatusCount(string PartnerAccountId, PaymentStatus Status, int Count);
 }

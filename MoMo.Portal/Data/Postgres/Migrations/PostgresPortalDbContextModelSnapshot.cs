@@ -895,9 +895,6 @@ namespace MoMo.Portal.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeliveryId")
-                        .IsUnique();
-
                     b.HasIndex("Id")
                         .HasDatabaseName("IX_Payments_Unfolded")
                         .HasFilter("\"FoldedVersion\" <> \"BucketVersion\"");

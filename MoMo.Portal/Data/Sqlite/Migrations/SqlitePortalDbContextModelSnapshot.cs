@@ -874,9 +874,6 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeliveryId")
-                        .IsUnique();
-
                     b.HasIndex("Id")
                         .HasDatabaseName("IX_Payments_Unfolded")
                         .HasFilter("\"FoldedVersion\" <> \"BucketVersion\"");
@@ -892,7 +889,8 @@ namespace MoMo.Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("Status", "NextAttemptAtUtc");
 
-                    b.HasIndex("PartnerAccountId", "Status", "NextAttemptAtUtc");
+                    b.HasIndex("PartnerAccountId", "Status", "NextAttemptAtUtc")
+                        .HasFilter("\"Status\" <> 'Received' OR \"NextAttemptAtUtc\" IS NULL");
 
                     b.ToTable("Payments");
                 });
