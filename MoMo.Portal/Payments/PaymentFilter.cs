@@ -44,7 +44,8 @@ public sealed record PaymentFilter
         var disabled = partners.Where(Partners.Partner.HoldsPayments).Select(partner => partner.AccountId);
         if (Status == HeldStatus)
         {
-            payments = PaymentRules.InHalves(payments.Where(PaymentRules.OnItsWay).Where(p => disabled.Contains(p.PartnerAccountId)));
+            payments = PaymentRules.InHalves(
+                payments.Where(PaymentRules.OnItsWay).Where(p => disabled.Contains(p.PartnerAccountId)));
         }
         else if (Status == WaitingStatus)
         {

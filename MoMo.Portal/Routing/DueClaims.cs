@@ -76,7 +76,8 @@ internal static class DueClaims
     /// The partners with payments due now that this process could claim, on SQLite ({0} now): those in the inbox, read
     /// from the index by status, and those with queued, retrying or expired payments, asked of each partner's index.
     /// </summary>
-    public static async Task<List<string>> PartnersWithDueOnSqliteAsync(PortalDbContext db, DateTime now, CancellationToken cancellationToken) =>
+    public static async Task<List<string>> PartnersWithDueOnSqliteAsync(PortalDbContext db, DateTime now,
+        CancellationToken cancellationToken) =>
         await db.Database.SqlQueryRaw<string>(s_partnersWithDueOnSqlite, now).ToListAsync(cancellationToken);
 
     private const string PartnerOfPayment = "p.\"PartnerAccountId\"";
@@ -92,7 +93,9 @@ internal static class DueClaims
           AND EXISTS ({{SqlitePartnerRanges(PartnerAccount, "{0}")}})
         """;
 
-    /// <summary>The ids of up to <paramref name="limit"/> due payments, queued first, then oldest due, locked for this transaction.</summary>
+    /// <summary>
+    /// The ids of up to <paramref name="limit"/> due payments, queued first, then oldest due, locked for this transaction.
+    /// </summary>
     private static string PostgresPick(string limit) => $$"""
         SELECT p."Id" AS "Value"
         FROM "Payments" AS p
@@ -121,16 +124,16 @@ internal static class DueClaims
     /// <summary>The queued, retrying and expired-claim ranges of the partner's index (a compound SELECT of id and due time).</summary>
     private static string SqlitePartnerRanges(string partner, string now) => $$"""
         SELECT p."Id", '' FROM "Payments" AS p
-        WHERE p."PartnerAccountId" = {{partner}} AND p."Status" = '{{nameof(PaymentStatus.Received)}}' AND p."NextAttemptAtUtc" IS NULL
-          AND {{OutsideInbox}}
+        WHERE p."PartnerAccountId" = {{partner}} AND p."Status" = '{{nameof(PaymentStatus.Received)}}'
+          AND p."NextAttemptAtUtc" IS NULL AND {{OutsideInbox}}
         UNION ALL
         SELECT p."Id", p."NextAttemptAtUtc" FROM "Payments" AS p
-        WHERE p."PartnerAccountId" = {{partner}} AND p."Status" = '{{nameof(PaymentStatus.RetryScheduled)}}' AND p."NextAttemptAtUtc" <= {{now}}
-          AND {{OutsideInbox}}
+        WHERE p."PartnerAccountId" = {{partner}} AND p."Status" = '{{nameof(PaymentStatus.RetryScheduled)}}'
+          AND p."NextAttemptAtUtc" <= {{now}} AND {{OutsideInbox}}
         UNION ALL
         SELECT p."Id", p."NextAttemptAtUtc" FROM "Payments" AS p
-        WHERE p."PartnerAccountId" = {{partner}} AND p."Status" = '{{nameof(PaymentStatus.Delivering)}}' AND p."ClaimExpiresAtUtc" <= {{now}}
-          AND {{OutsideInbox}}
+        WHERE p."PartnerAccountId" = {{partner}} AND p."Status" = '{{nameof(PaymentStatus.Delivering)}}'
+          AND p."ClaimExpiresAtUtc" <= {{now}} AND {{OutsideInbox}}
         """;
 
     /// <summary><see cref="PaymentRules.OutsideInbox"/>, as the partner index's filter says it.</summary>

@@ -31,7 +31,8 @@ internal static class RouterInbox
     /// Files the payments that have been in the inbox since <paramref name="waitedSince"/> or before; returns how many.
     /// A read decides first, so a pass with nothing to file does not take a write turn.
     /// </summary>
-    public static async Task<int> FileAsync(PortalDbContext db, WriteTurns turns, DateTime waitedSince, CancellationToken cancellationToken)
+    public static async Task<int> FileAsync(PortalDbContext db, WriteTurns turns, DateTime waitedSince,
+        CancellationToken cancellationToken)
     {
         if (!db.Database.IsSqlite() || !await db.Database.SqlQueryRaw<bool>(s_anyWaited, waitedSince).SingleAsync(cancellationToken))
         {
