@@ -55,6 +55,12 @@ public sealed class Partner
     /// <summary>Partners whose due payments wait (staff see them as held): disabled, or paused.</summary>
     public static readonly System.Linq.Expressions.Expression<Func<Partner, bool>> HoldsPayments = p => !p.IsActive || p.PausedAtUtc != null;
 
+    /// <summary>
+    /// Partners the router delivers to at <paramref name="now"/>: enabled, and not paused or with their probe due.
+    /// </summary>
+    public static System.Linq.Expressions.Expression<Func<Partner, bool>> TakesDeliveriesAt(DateTime now) =>
+        p => p.IsActive && (p.PausedAtUtc == null || p.NextProbeAtUtc <= now);
+
     /// <summary>Where the statement of each business day goes after its close (PDF and CSV attached); null: none is sent.</summary>
     public string? StatementEmail { get; set; }
 }

@@ -42,6 +42,7 @@ public sealed record PaymentFilter
         // "Partner in the (few) disabled ones" lets the database walk the partner index for each of them; a correlated
         // EXISTS per payment was six times slower over a million payments (docs/BENCHMARKS.md).
         var disabled = partners.Where(Partners.Partner.HoldsPayments).Select(partner => partner.AccountId);
+        PaymentStatus? status = Enum.TryParse<PaymentStatus>(Status, out var parsed) ? parsed : null;
         if (Status == HeldStatus)
         {
             payments = PaymentRules.InHalves(
@@ -51,16 +52,16 @@ public sealed record PaymentFilter
         {
             payments = payments.Where(PaymentRules.OnItsWay).Where(p => !disabled.Contains(p.PartnerAccountId));
         }
-        else if (Enum.TryParse<PaymentStatus>(Status, out var status))
+        else if (status is { } one)
         {
-            payments = payments.Where(p => p.Status == status);
+            payments = payments.Where(p => p.Status == one);
         }
 
         if (!string.IsNullOrWhiteSpace(Partner))
         {
             // A payment in any status but received is never in the router's inbox: then the partner's index has them all.
             var ofPartner = payments.Where(p => p.PartnerAccountId == Partner);
-            payments = Enum.TryParse<PaymentStatus>(Status, out var only) && only != PaymentStatus.Received
+            payments = status is { } only && only != PaymentStatus.Received
                 ? ofPartner.Where(PaymentRules.OutsideInbox)
                 : PaymentRules.InHalves(ofPartner);
         }

@@ -73,8 +73,7 @@ public sealed partial class PaymentRouter(
             .MinAsync(p => p.ClaimExpiresAtUtc, cancellationToken);
         // Queued payments have no due time: they are due now if their partner takes deliveries. Asked per partner, of
         // its index, so the queues of partners that are away are not read.
-        if (await db.Partners.Where(partner => partner.IsActive && (partner.PausedAtUtc == null || partner.NextProbeAtUtc <= Now)
-                                               && !busy.Contains(partner.AccountId))
+        if (await db.Partners.Where(Partner.TakesDeliveriesAt(Now)).Where(partner => !busy.Contains(partner.AccountId))
                 .AnyAsync(partner => db.Payments.Where(PaymentRules.OutsideInbox).Where(PaymentRules.Queued)
                     .Any(p => p.PartnerAccountId == partner.AccountId), cancellationToken))
         {
@@ -89,9 +88,11 @@ public sealed partial class PaymentRouter(
     /// Only payments whose partner takes deliveries: enabled and not paused, or paused with its probe due. A disabled or
     /// paused partner's payments wait (staff see them as held).
     /// </summary>
-    private static IQueryable<Payment> ForActivePartners(PortalDbContext db, IQueryable<Payment> payments, DateTime now) =>
-        payments.Where(p => db.Partners.Any(partner => partner.AccountId == p.PartnerAccountId && partner.IsActive
-                                                      && (partner.PausedAtUtc == null || partner.NextProbeAtUtc <= now)));
+    private static IQueryable<Payment> ForActivePartners(PortalDbContext db, IQueryable<Payment> payments, DateTime now)
+    {
+        var active = db.Partners.Where(Partner.TakesDeliveriesAt(now));
+        return payments.Where(p => active.Any(partner => partner.AccountId == p.PartnerAccountId));
+    }
 
     private static async Task<RoutingSummary> CompleteAsync(IEnumerable<Task> laneTasks, DeliveryRecorder recorder)
     {

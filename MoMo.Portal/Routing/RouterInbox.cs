@@ -17,14 +17,14 @@ namespace MoMo.Portal.Routing;
 /// </summary>
 internal static class RouterInbox
 {
-    private static readonly string s_anyWaited = $"""
+    private static readonly string s_anyWaited = $$"""
         SELECT EXISTS (SELECT 1 FROM "Payments" AS p
-                       WHERE p."Status" = '{nameof(PaymentStatus.Received)}' AND p."NextAttemptAtUtc" <= {"{0}"}) AS "Value"
+                       WHERE p."Status" = '{{nameof(PaymentStatus.Received)}}' AND p."NextAttemptAtUtc" <= {0}) AS "Value"
         """;
 
-    private static readonly string s_file = $"""
+    private static readonly string s_file = $$"""
         UPDATE "Payments" SET "NextAttemptAtUtc" = NULL
-        WHERE "Status" = '{nameof(PaymentStatus.Received)}' AND "NextAttemptAtUtc" <= {"{0}"}
+        WHERE "Status" = '{{nameof(PaymentStatus.Received)}}' AND "NextAttemptAtUtc" <= {0}
         """;
 
     /// <summary>
