@@ -45,7 +45,7 @@ internal static class DueClaims
 
     private static readonly string s_anyDueOnSqlite = $"""SELECT EXISTS ({SqliteRanges("1")}) AND {TakesDeliveries()} AS "Value" """;
 
-    /// <summary>The partner's row says it takes deliveries now.</summary>
+    /// <summary>The partner's row says it takes deliveries now (<see cref="Partners.Partner.TakesDeliveriesAt"/>, in SQL).</summary>
     private static string TakesDeliveries(string partner = "{0}", string now = "{1}") => $"""
         EXISTS (SELECT 1 FROM "Partners" AS partner
                 WHERE partner."AccountId" = {partner} AND partner."IsActive"
